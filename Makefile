@@ -1,0 +1,140 @@
+# evalpipe — one non-recursive Makefile.
+#   make            build every filter into bin/
+#   make check      run the tests (ends with "N passed, N failed")
+#   make deps       install the system packages and the test Python env
+#   make DEVELOPER=1      warnings as errors      make SANITIZE=address,undefined
+include config.mk
+-include config.mak
+
+# ----------------------------------------------------------------- variants
+# A sanitizer build lives in its own tree so it never mixes with a plain one.
+ifdef SANITIZE
+O        = build/san
+CFLAGS  := -O1 -g
+EP_SAN   = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+O        = build/default
+EP_SAN   =
+endif
+BIN      = $(if $(SANITIZE),$(O)/bin,bin)
+
+WARN     = -Wall -Wextra
+ifdef DEVELOPER
+WARN    += -Wformat=2 -Wformat-security -Wstrict-prototypes -Wmissing-prototypes \
+           -Wold-style-definition -Wpointer-arith -Wvla -Wwrite-strings -Wshadow \
+           -fno-common -Werror
+endif
+
+EP_CPPFLAGS = -I. -DEVALPIPE_VERSION='"$(VERSION)"' -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+EP_CFLAGS   = -std=c11 $(WARN) $(CFLAGS) $(EP_SAN) -MMD -MP
+EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
+
+# ----------------------------------------------------------------- sources
+LIB_SRC = \
+	lib/buf.c \
+	lib/msg.c \
+	lib/ndjson.c \
+	lib/num.c \
+	lib/rec.c \
+	lib/utf8.c \
+	lib/xalloc.c
+
+FILTERS =
+
+UNIT_TESTS = \
+	tests/unit/test_buf \
+	tests/unit/test_ndjson \
+	tests/unit/test_num \
+	tests/unit/test_utf8
+
+LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
+LIBA    = $(O)/lib/libevalpipe.a
+BINS    = $(FILTERS:%=$(BIN)/%)
+UNITS   = $(UNIT_TESTS:%=$(O)/%)
+
+# Per-binary libraries (the "pledge" rule: only what a filter needs).
+LIBS_common = -ljansson -lm
+
+# ----------------------------------------------------------------- rules
+all: $(BINS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(EP_CPPFLAGS) $(EP_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BIN)/%: $(O)/filters/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_$*) $(LIBS_common)
+
+$(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_unit_$*) -lcurl -lyaml $(LIBS_common)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# ----------------------------------------------------------------- tests
+TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON))
+
+check: deps all $(UNITS)
+	@$(TEST_ENV) sh tests/run.sh
+
+check-unit: $(UNITS)
+	@$(TEST_ENV) sh tests/run.sh unit
+
+check-golden: all
+	@$(TEST_ENV) UPDATE=$(UPDATE) sh tests/run.sh golden
+
+check-sh: all
+	@$(TEST_ENV) sh tests/run.sh sh
+
+check-links: all
+	@sh tests/check-links.sh $(BIN)
+
+check-src:
+	@sh tests/check-src.sh
+
+fmt:
+	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+
+check-fmt:
+	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+
+# ----------------------------------------------------------------- deps
+DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
+	libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev python3 python3-venv curl
+PIP_PKGS = huggingface_hub
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing $$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+	@if [ ! -x $(PYTHON) ]; then python3 -m venv $(VENV) || exit 1; fi
+	@if ! $(PYTHON) -c 'import huggingface_hub' 2>/dev/null; then \
+		echo "deps: pip install $(PIP_PKGS)"; \
+		$(PYTHON) -m pip install -q $(PIP_PKGS) || \
+		echo "deps: warning: could not install $(PIP_PKGS); the oracle tests will skip"; \
+	fi
+
+# ----------------------------------------------------------------- install
+install: all
+	mkdir -p $(DESTDIR)$(BINPREFIX) $(DESTDIR)$(MANPREFIX)/man1
+	for f in $(FILTERS); do \
+		cp -f bin/$$f $(DESTDIR)$(BINPREFIX)/ && chmod 755 $(DESTDIR)$(BINPREFIX)/$$f; \
+		cp -f filters/$$f.1 $(DESTDIR)$(MANPREFIX)/man1/ && chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$$f.1; \
+	done
+
+uninstall:
+	for f in $(FILTERS); do rm -f $(DESTDIR)$(BINPREFIX)/$$f $(DESTDIR)$(MANPREFIX)/man1/$$f.1; done
+
+clean:
+	rm -rf build bin tests/tmp
+
+.PHONY: all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+	install uninstall clean
+.SECONDARY:
