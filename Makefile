@@ -32,20 +32,24 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
 	lib/buf.c \
+	lib/frontmatter.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
 	lib/rec.c \
 	lib/utf8.c \
-	lib/xalloc.c
+	lib/xalloc.c \
+	lib/yamlin.c
 
 FILTERS =
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_frontmatter \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
-	tests/unit/test_utf8
+	tests/unit/test_utf8 \
+	tests/unit/test_yamlin
 
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIBA    = $(O)/lib/libevalpipe.a
@@ -54,6 +58,7 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
+LIBS_unit_test_yamlin = -lyaml
 
 # ----------------------------------------------------------------- rules
 all: $(BINS)
