@@ -368,14 +368,17 @@ class HubHandler(BaseHTTPRequestHandler):
         rule = ctx.faults.take(self.server.role, self.command, raw_path, query)
         if ctx.latency_ms > 0:
             time.sleep(ctx.latency_ms / 1000.0)
-        status = self.respond(rule, raw_path, query, body)
+        resp = self.build_response(rule, raw_path, query, body)
+        # Log before replying, so a client that got its reply also sees the entry.
         ctx.log.add({
             "host": self.server.role, "method": self.command, "path": raw_path, "query": query,
             "headers": {k.lower(): v for k, v in self.headers.items()},
-            "body": body_for_log(body), "status": status,
+            "body": body_for_log(body), "status": resp.status if resp else 0,
             "fault": rule.action if rule else None,
+            "peer": "%s:%d" % self.client_address[:2],
             "time": round(started, 3), "ms": round((time.time() - started) * 1000, 1),
         })
+        self.deliver(rule, resp)
 
     def run_admin(self, raw_path, query, body):
         try:
@@ -383,25 +386,28 @@ class HubHandler(BaseHTTPRequestHandler):
         except (ValueError, re.error) as exc:
             return json_response({"error": str(exc)}, 400)
 
-    def respond(self, rule, raw_path, query, body):
-        """Produce the reply (normal or faulted); returns the status for the log."""
+    def build_response(self, rule, raw_path, query, body):
+        """The reply to send (None for a 'reset' fault)."""
         if rule and rule.action == "reset":
-            self.abort_connection()
-            return 0
+            return None
         if rule and rule.action == "delay":
             time.sleep(float(rule.get("delay_ms", 1000)) / 1000.0)
         if rule and rule.action == "status":
-            resp = fault_response(rule, raw_path)
-        else:
-            resp = self.route(raw_path, query, body)
-        if rule and rule.action == "truncate":
+            return fault_response(rule, raw_path)
+        return self.route(raw_path, query, body)
+
+    def deliver(self, rule, resp):
+        """Send resp the way the fault rule (if any) says."""
+        action = rule.action if rule else None
+        if action == "reset":
+            self.abort_connection()
+        elif action == "truncate":
             self.send_truncated(resp, rule)
-        elif rule and rule.action == "slow":
+        elif action == "slow":
             self.send(resp, chunk=int(rule.get("chunk_bytes", 64)),
                       pause=float(rule.get("delay_ms", 50)) / 1000.0)
         else:
             self.send(resp)
-        return resp.status
 
     def route(self, raw_path, query, body):
         headers = {k.lower(): v for k, v in self.headers.items()}
