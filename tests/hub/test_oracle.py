@@ -755,6 +755,42 @@ def t_synthetic(ctx):
         assert hub.stop() == 0
 
 
+@test("start options: --faults FILE, --state-dir, --cdn-reject-auth, --strict-parent")
+def t_start_options(ctx):
+    workdir = os.path.join(ctx.workdir, "options")
+    os.makedirs(workdir)
+    faults = os.path.join(workdir, "faults.json")
+    with open(faults, "w") as f:
+        json.dump([{"path": "^/api/models$", "status": 500, "times": 2}], f)
+    state = os.path.join(workdir, "state")
+    hub = Hub(ctx.fixture_copy, workdir, "--faults", faults, "--state-dir", state,
+              "--cdn-reject-auth", "--strict-parent")
+    try:
+        assert [http_get(f"{hub.url}/api/models")[0] for _ in range(3)] == [500, 500, 200]
+        url = f"{hub.url}/api/models/{TINY}/commit/main?create_pr=1"
+        old = get_json(f"{hub.url}/api/models/{PRS}")[1]["sha"]
+        header = {"key": "header", "value": {"summary": "Add file", "parentCommit": old}}
+        line = {"key": "file", "value": {"path": "new.txt", "content": "bmV3Cg==", "encoding": "base64"}}
+        body = (json.dumps(header) + "\n" + json.dumps(line) + "\n").encode()
+        auth = {"Authorization": f"Bearer {CAROL}"}
+        status, _, _ = http_get_post(url, body, auth)
+        assert status == 412  # parent is a commit of another repo
+        head = get_json(f"{hub.url}/api/models/{TINY}")[1]["sha"]
+        status, _, reply = http_get_post(url, body.replace(old.encode(), head.encode()), auth)
+        assert status == 200, reply
+        num = json.loads(reply)["pullRequestUrl"].rsplit("/", 1)[1]
+        pr_dir = os.path.join(state, "models", "evalpipe-test", "tiny-llama", "refs", "pr", num)
+        assert open(os.path.join(pr_dir, "new.txt"), "rb").read() == b"new\n"
+        refs = json.load(open(os.path.join(state, "models", "evalpipe-test", "tiny-llama", "refs.json")))
+        assert refs[f"refs/pr/{num}"] == json.loads(reply)["commitOid"]
+        # urllib's add_header() sends Authorization on to the cdn: rejected with 400
+        status, _, _ = http_get(f"{hub.url}/{TINY}/resolve/main/model.safetensors",
+                                {"Authorization": f"Bearer {ALICE}"})
+        assert status == 400
+    finally:
+        assert hub.stop() == 0
+
+
 @test("SIGTERM: clean exit (status 0) and the port file is removed")
 def t_sigterm(ctx):
     workdir = os.path.join(ctx.workdir, "sigterm")
@@ -782,6 +818,7 @@ def main():
     ctx.fixture_copy = os.path.join(workdir, "fixtures")
     shutil.copytree(FIXTURES, ctx.fixture_copy)
     ctx.hub = Hub(ctx.fixture_copy, workdir, "--page-size", "2")
+    failures = 1
     try:
         ctx.hf_home = os.path.join(workdir, "hf_home")
         for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_HUB_CACHE"):
@@ -797,7 +834,8 @@ def main():
             return 0
         import warnings
         warnings.simplefilter("ignore")
-        huggingface_hub.utils.logging.set_verbosity_error()  # retries would log warnings
+        from huggingface_hub.utils import logging as hf_logging
+        hf_logging.set_verbosity_error()  # retries would log warnings
         ctx.hh = huggingface_hub
         ctx.api = huggingface_hub.HfApi(endpoint=ctx.hub.url)
         print(f"# huggingface_hub {huggingface_hub.__version__}, test hub at {ctx.hub.url}")
