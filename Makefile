@@ -32,22 +32,31 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
 	lib/buf.c \
+	lib/card.c \
+	lib/download.c \
 	lib/frontmatter.c \
+	lib/hfcache.c \
+	lib/hfenv.c \
+	lib/http.c \
+	lib/hub.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
 	lib/rec.c \
+	lib/sha.c \
 	lib/utf8.c \
 	lib/xalloc.c \
 	lib/yamlin.c
 
-FILTERS =
+FILTERS = \
+	hf-fetch
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
 	tests/unit/test_frontmatter \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
+	tests/unit/test_sha \
 	tests/unit/test_utf8 \
 	tests/unit/test_yamlin
 
@@ -58,6 +67,7 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
+LIBS_hf-fetch = -lcurl -lyaml
 LIBS_unit_test_yamlin = -lyaml
 
 # ----------------------------------------------------------------- rules
