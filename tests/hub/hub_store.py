@@ -128,6 +128,7 @@ class Repo:
         self.viewer = {}        # config -> {"features": [...] | None, "splits": {split: [rows]}}
         self.last_modified = meta.get("lastModified", DEFAULT_DATE)
         self._card_cache = {}   # README blob sha1 -> parsed front matter (or None)
+        self.fields_cache = {}  # API field dicts per commit (see hub_api.repo_fields)
 
     @property
     def org(self):
@@ -441,6 +442,11 @@ class Store:
                                  description=f"Filler discussion {num}.", is_pr=False,
                                  status="closed" if num % 3 == 0 else "open",
                                  created_at=DEFAULT_DATE)
+
+    def warm_cards(self):
+        """Parse every README front matter once (run in the background at start)."""
+        for repo in self.list("model") + self.list("dataset"):
+            repo.card_data(repo.commits[repo.head])
 
     # -- users and access ----------------------------------------------------------
 

@@ -541,6 +541,7 @@ def main(argv=None):
                for s in (hub, cdn)]
     for t in threads:
         t.start()
+    threading.Thread(target=ctx.store.warm_cards, daemon=True).start()
     if args.port_file:
         write_port_file(args.port_file, ctx)
     sys.stderr.write(f"testhub: hub http://{HUB_HOST}:{ctx.hub_port} cdn {ctx.cdn_base}\n")
