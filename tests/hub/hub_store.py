@@ -183,7 +183,7 @@ class Repo:
         prefix = prefix.lower()
         if len(prefix) < min_len or any(c not in "0123456789abcdef" for c in prefix):
             return None
-        matches = [c for sha, c in self.commits.items() if sha.startswith(prefix)]
+        matches = [c for sha, c in list(self.commits.items()) if sha.startswith(prefix)]
         return matches[0] if len(matches) == 1 else None
 
     def branch_ref(self, revision):
