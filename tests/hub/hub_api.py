@@ -252,7 +252,15 @@ def parsed_json_file(commit, path):
 
 
 def repo_fields(repo, commit, with_blobs=False):
-    """Every field this hub can report for a repository at a commit."""
+    """Every field this hub can report for a repository at a commit (cached; do not mutate)."""
+    key = (commit.sha, with_blobs, repo.private, repo.gated)
+    fields = repo.fields_cache.get(key)
+    if fields is None:
+        fields = repo.fields_cache[key] = compute_repo_fields(repo, commit, with_blobs)
+    return fields
+
+
+def compute_repo_fields(repo, commit, with_blobs):
     meta = repo.meta
     card = repo.card_data(commit)
     fields = {

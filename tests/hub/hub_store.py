@@ -128,6 +128,7 @@ class Repo:
         self.viewer = {}        # config -> {"features": [...] | None, "splits": {split: [rows]}}
         self.last_modified = meta.get("lastModified", DEFAULT_DATE)
         self._card_cache = {}   # README blob sha1 -> parsed front matter (or None)
+        self.fields_cache = {}  # API field dicts per commit (see hub_api.repo_fields)
 
     @property
     def org(self):
@@ -182,7 +183,7 @@ class Repo:
         prefix = prefix.lower()
         if len(prefix) < min_len or any(c not in "0123456789abcdef" for c in prefix):
             return None
-        matches = [c for sha, c in self.commits.items() if sha.startswith(prefix)]
+        matches = [c for sha, c in list(self.commits.items()) if sha.startswith(prefix)]
         return matches[0] if len(matches) == 1 else None
 
     def branch_ref(self, revision):
@@ -441,6 +442,11 @@ class Store:
                                  description=f"Filler discussion {num}.", is_pr=False,
                                  status="closed" if num % 3 == 0 else "open",
                                  created_at=DEFAULT_DATE)
+
+    def warm_cards(self):
+        """Parse every README front matter once (run in the background at start)."""
+        for repo in self.list("model") + self.list("dataset"):
+            repo.card_data(repo.commits[repo.head])
 
     # -- users and access ----------------------------------------------------------
 

@@ -8,6 +8,9 @@ from the first row).
 from hub_api import HubError, json_response, route
 
 MAX_LENGTH = 100
+UNAUTHENTICATED = ("The dataset does not exist, or is not accessible without authentication "
+                   "(private or gated). Please check the spelling of the dataset name or retry "
+                   "with authentication.")
 
 
 def viewer_error(status, code, message):
@@ -59,16 +62,16 @@ def find_dataset(req):
         user = req.user()
     except HubError:
         raise ViewerLookupError(viewer_error(401, "ExternalUnauthenticatedError",
-                                             "The dataset does not exist, or is not accessible without authentication (private or gated). Please check the spelling of the dataset name or retry with authentication."))
+                                             UNAUTHENTICATED))
     repo = req.store.get("dataset", name)
-    hidden = repo is not None and (not req.store.can_see(user, repo)
-                                   or not req.store.has_gated_access(user, repo))
-    if repo is None or hidden or not repo.viewer:
-        if user is None and repo is not None and hidden:
+    if repo is not None and not (req.store.can_see(user, repo)
+                                 and req.store.has_gated_access(user, repo)):
+        if user is None:
             raise ViewerLookupError(viewer_error(401, "ExternalUnauthenticatedError",
-                                                 "The dataset does not exist, or is not accessible without authentication (private or gated). Please check the spelling of the dataset name or retry with authentication."))
-        code = "ExternalAuthenticatedError" if hidden else "ResponseNotFound"
-        raise ViewerLookupError(viewer_error(404, code, "Not found."))
+                                                 UNAUTHENTICATED))
+        raise ViewerLookupError(viewer_error(404, "ExternalAuthenticatedError", "Not found."))
+    if repo is None or not repo.viewer:
+        raise ViewerLookupError(viewer_error(404, "ResponseNotFound", "Not found."))
     return repo
 
 

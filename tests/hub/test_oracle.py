@@ -10,7 +10,6 @@ Output is TAP.  Prints "1..0 # SKIP ..." and exits 0 when huggingface_hub is
 not installed.  Run: python3 tests/hub/test_oracle.py [-v]
 """
 
-import base64
 import http.client
 import importlib.util
 import json

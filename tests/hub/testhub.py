@@ -425,7 +425,8 @@ class HubHandler(BaseHTTPRequestHandler):
     def send_head(self, resp, length):
         self.send_response(resp.status)
         for name, value in resp.headers:
-            self.send_header(name, value)
+            # Header values must be latin-1; anything else becomes '?'.
+            self.send_header(name, str(value).encode("latin-1", "replace").decode("latin-1"))
         self.send_header("Content-Length", str(length))
         self.send_header("X-Request-Id", f"Root=1-{int(time.time()):08x}-{id(self) & 0xffffff:06x}")
         self.end_headers()
@@ -541,6 +542,7 @@ def main(argv=None):
                for s in (hub, cdn)]
     for t in threads:
         t.start()
+    threading.Thread(target=ctx.store.warm_cards, daemon=True).start()
     if args.port_file:
         write_port_file(args.port_file, ctx)
     sys.stderr.write(f"testhub: hub http://{HUB_HOST}:{ctx.hub_port} cdn {ctx.cdn_base}\n")
