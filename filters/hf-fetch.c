@@ -191,7 +191,7 @@ on_card(struct http_req *req, void *p)
         card = card_new(it->repo, hub_type_name(it->type), commit, "README.md", req->resp.buf,
                         req->resp.len, &err);
         if (!card) {
-            item_fail(it, "%s", err.msg);
+            item_fail(it, "README.md: %s", err.msg);
         } else {
             item_emit(it, card);
             if (json_is_null(json_object_get(card, "metadata")))
@@ -917,6 +917,14 @@ local_card(struct ctx *ctx, const char *arg)
             dir = xstrdup(".");
         }
     }
+    {
+        char *real = realpath(dir, NULL); /* "." and "../x" name the folder itself */
+
+        if (real) {
+            free(dir);
+            dir = real;
+        }
+    }
     while (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
         dir[strlen(dir) - 1] = '\0';
     slash = strrchr(dir, '/');
@@ -927,7 +935,7 @@ local_card(struct ctx *ctx, const char *arg)
         ctx->rc = RC_PARTIAL;
     } else if (!(card = card_new(repo, hub_type_name(ctx->o.type), rev, "README.md", text.buf,
                                  text.len, &err))) {
-        rec_error(&w, NULL, "%s", err.msg);
+        rec_error(&w, NULL, "%s: %s", file, err.msg);
         ctx->rc = RC_PARTIAL;
     } else {
         ndjson_put(card);

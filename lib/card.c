@@ -33,7 +33,7 @@ set_metadata(json_t *rec, const char *text, const struct frontmatter *fm)
         rec_set(rec, "metadata", json_object());
         return;
     }
-    meta = yamlin_parse(text + fm->yaml_off, fm->yaml_len, &err);
+    meta = yamlin_parse_at(text + fm->yaml_off, fm->yaml_len, line_of(text, fm->yaml_off), &err);
     if (meta && json_is_null(meta)) { /* an empty block */
         json_decref(meta);
         meta = json_object();
@@ -45,11 +45,9 @@ set_metadata(json_t *rec, const char *text, const struct frontmatter *fm)
     }
     rec_set(rec, "metadata", meta);
     if (!meta) {
-        /* YAML positions count from the YAML text; report them as README lines. */
-        size_t first = line_of(text, fm->yaml_off);
-        char msg[sizeof(err.msg) + 64];
+        char msg[sizeof(err.msg) + 16];
 
-        snprintf(msg, sizeof(msg), "front matter (from line %zu of the file): %s", first, err.msg);
+        snprintf(msg, sizeof(msg), "front matter: %s", err.msg);
         rec_set_str(rec, "metadata_error", msg);
     }
 }
@@ -63,8 +61,7 @@ card_new(const char *repo, const char *type, const char *revision, const char *p
     json_t *rec;
 
     if (!utf8_valid(text, len, &bad)) {
-        ep_err_set(err, "%s is not valid UTF-8 at byte %zu (line %zu)", path, bad,
-                   line_of(text, bad));
+        ep_err_set(err, "not valid UTF-8 at byte %zu (line %zu)", bad, line_of(text, bad));
         return NULL;
     }
     frontmatter_split(text, len, &fm);

@@ -17,7 +17,8 @@
 
 /*
  * A new card record (new reference), or NULL with err set when the text is
- * not valid UTF-8 ("not valid UTF-8 at byte N (line L)"). revision may be NULL.
+ * not valid UTF-8 ("not valid UTF-8 at byte N (line L)"; the caller names
+ * the file). revision may be NULL. YAML errors give line numbers of the file.
  */
 json_t *card_new(const char *repo, const char *type, const char *revision, const char *path,
                  const char *text, size_t len, struct ep_err *err);

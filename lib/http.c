@@ -384,6 +384,13 @@ rewind_sink(struct http_req *r)
         snprintf(r->error, sizeof(r->error), "cannot rewind download: %s", strerror(errno));
 }
 
+static const char *
+range_spec(long long from, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%lld-", from);
+    return out;
+}
+
 static void
 start_transfer(struct http_client *c, struct http_req *r)
 {
@@ -409,8 +416,8 @@ start_transfer(struct http_client *c, struct http_req *r)
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
     if (!r->sink)
         curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    else if (r->sink_start > 0)
-        curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)r->sink_start);
+    else if (r->sink_start > 0) /* a plain Range header: a 200 reply restarts the file (on_body) */
+        curl_easy_setopt(e, CURLOPT_RANGE, range_spec(r->sink_start, r->range_buf, sizeof(r->range_buf)));
     if (!strcmp(r->method, "HEAD")) {
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (!strcmp(r->method, "POST")) {

@@ -61,6 +61,7 @@ struct http_req {
     double not_before;   /* retry time (monotonic seconds) */
     long long sink_start;
     bool body_started;
+    char range_buf[32];
     struct http_req *next;
 };
 
