@@ -91,6 +91,7 @@ struct ctx {
     struct opts o;
     struct http_client *http;
     char *cache_root;
+    char *owned_config, *owned_split; /* rows: what /splits chose */
     struct item **win; /* items read but not yet written, in input order */
     size_t nr_win, alloc_win;
     int rc;
@@ -827,8 +828,8 @@ resolve_split(struct ctx *ctx, const char *viewer, const char *dataset)
         buf_addf(&names, "%s%s/%s", n++ ? ", " : "", config ? config : "?", split ? split : "?");
     }
     if (n == 1 && config && split) {
-        o->config = xstrdup(config); /* lives until exit */
-        o->split = xstrdup(split);
+        o->config = ctx->owned_config = xstrdup(config);
+        o->split = ctx->owned_split = xstrdup(split);
         rc = 0;
     } else if (n == 0) {
         rec_error(&w, NULL, "no such config/split (see /splits)");
@@ -1144,6 +1145,8 @@ main(int argc, char **argv)
     http_client_free(ctx.http);
     free(ctx.cache_root);
     free(ctx.win);
+    free(ctx.owned_config);
+    free(ctx.owned_split);
 out:
     free(ctx.o.filters);
     free(ctx.o.includes);
