@@ -105,6 +105,11 @@ check-golden: all
 check-sh: all
 	@$(TEST_ENV) sh tests/run.sh sh
 
+bench: bench-fetch
+
+bench-fetch: all
+	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
+
 check-links: all
 	@sh tests/check-links.sh $(BIN)
 
@@ -150,6 +155,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean
 .SECONDARY:

@@ -327,6 +327,12 @@ class HubHandler(BaseHTTPRequestHandler):
     server_version = "testhub/1.0"
     timeout = 120  # idle keep-alive connections are dropped after this
 
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's
+        # algorithm meets the client's delayed ACK and every reply waits ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def do_GET(self):
         self.handle_one()
 
