@@ -94,6 +94,8 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
 TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON))
 
 check: deps all $(UNITS)
+	@sh tests/check-src.sh
+	@sh tests/check-links.sh $(BIN)
 	@$(TEST_ENV) sh tests/run.sh
 
 check-unit: $(UNITS)
@@ -112,6 +114,9 @@ bench-fetch: all
 
 check-links: all
 	@sh tests/check-links.sh $(BIN)
+
+demo: deps all
+	@sh examples/demo.sh
 
 check-src:
 	@sh tests/check-src.sh
@@ -155,6 +160,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: demo bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean
 .SECONDARY:
