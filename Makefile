@@ -127,6 +127,32 @@ fmt:
 check-fmt:
 	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
 
+# ----------------------------------------------------------------- fuzzing
+# libFuzzer targets (clang): make fuzz [FUZZ_TIME=seconds per target]
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_O       = build/fuzz
+FUZZ_CC      = clang
+FUZZ_FLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lcurl -lyaml -ljansson -lm
+FUZZ_TIME   ?= 60
+
+$(FUZZ_O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_O)/bin/%: $(FUZZ_O)/tests/fuzz/%.o $(FUZZ_O)/libfuzz.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_O)/bin $(FUZZ_TIME) $(FUZZ_TARGETS)
+
 # ----------------------------------------------------------------- deps
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev python3 python3-venv curl
@@ -160,6 +186,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: demo bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: fuzz fuzz-build demo bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean
 .SECONDARY:

@@ -167,6 +167,30 @@ test_expect_success 'retries: a 429 that never ends fails that repo only, after 
 	test_json out "recs[0][\"message\"] == \"README.md: rate limited (HTTP 429) after 3 attempts\""
 '
 
+test_expect_success 'retries: a spent RateLimit quota (r=0;t=1) is waited out' '
+	hub_log_clear &&
+	hub_fault "{\"path\": \"/crlf-card/resolve/\", \"action\": \"status\", \"status\": 429, \"ratelimit\": {\"r\": 0, \"t\": 1}, \"times\": 1}" &&
+	hf-fetch -v card evalpipe-test/crlf-card >out 2>err &&
+	test_grep "retrying .* in 1.0s" err &&
+	test_json out "recs[0][\"kind\"] == \"card\""
+'
+
+test_expect_success 'concurrency: -j 3 never has more than 3 requests in flight' '
+	hub_log_clear && hub_latency 150 &&
+	for i in 1 2 3; do echo evalpipe-test/tiny-llama; echo evalpipe-test/crlf-card; echo evalpipe-test/no-card-yaml; done >in &&
+	hf-fetch -j 3 card <in >out &&
+	hub_latency 0 &&
+	test_lines 9 out &&
+	hub_log | python3 -c "
+import json, sys
+es = [json.loads(l) for l in sys.stdin if \"/resolve/\" in l]
+assert len(es) == 9, len(es)
+spans = [(e[\"time\"], e[\"time\"] + e[\"ms\"] / 1000.0) for e in es]
+peak = max(sum(1 for a, b in spans if a <= t < b) for t, _ in spans)
+assert 2 <= peak <= 3, peak
+"
+'
+
 test_expect_success 'token: sent to the endpoint, never to the LFS redirect host, never printed' '
 	hub_log_clear &&
 	HF_TOKEN=hf_alice_write HF_HOME=$TMP/cache-a hf-fetch -v download evalpipe-test/tiny-llama >out 2>err &&
