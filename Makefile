@@ -33,6 +33,7 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 LIB_SRC = \
 	lib/buf.c \
 	lib/card.c \
+	lib/diff.c \
 	lib/download.c \
 	lib/frontmatter.c \
 	lib/hfcache.c \
@@ -53,6 +54,7 @@ FILTERS = \
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_diff \
 	tests/unit/test_frontmatter \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
