@@ -33,6 +33,7 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 LIB_SRC = \
 	lib/buf.c \
 	lib/card.c \
+	lib/commit.c \
 	lib/diff.c \
 	lib/download.c \
 	lib/frontmatter.c \
@@ -54,6 +55,7 @@ FILTERS = \
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_commit \
 	tests/unit/test_diff \
 	tests/unit/test_frontmatter \
 	tests/unit/test_ndjson \

@@ -248,9 +248,9 @@ on_prs(struct http_req *req, void *p)
     struct item *it = p;
     struct ep_err err;
     char msg[512];
-    json_t *v = NULL, *list, *d;
+    json_t *v = NULL, *prs = json_array(), *d;
     size_t i;
-    long long count, start;
+    bool more;
 
     it->pending--;
     if (!http_ok(req)) {
@@ -258,24 +258,17 @@ on_prs(struct http_req *req, void *p)
         goto out;
     }
     v = hub_json(req, &err);
-    list = json_object_get(v, "discussions");
-    if (!json_is_array(list)) {
-        item_fail(it, "discussions page %ld: %s", it->page, v ? "no \"discussions\" list" : err.msg);
+    if (!v || hub_open_prs_page(v, it->page, prs, &more, &err) < 0) {
+        item_fail(it, "%s", err.msg);
         goto out;
     }
-    json_array_foreach(list, i, d) {
-        const char *status = rec_str(d, "status");
-
-        if (json_is_true(json_object_get(d, "isPullRequest")) && status && !strcmp(status, "open"))
-            item_emit(it, pr_record(it, d));
-    }
-    count = rec_int(v, "count", 0);
-    start = rec_int(v, "start", it->page * (long long)json_array_size(list));
-    if (json_array_size(list) > 0 && start + (long long)json_array_size(list) < count) {
+    json_array_foreach(prs, i, d) item_emit(it, pr_record(it, d));
+    if (more) {
         it->page++;
         submit_prs_page(it);
     }
 out:
+    json_decref(prs);
     json_decref(v);
     http_req_free(req);
 }
@@ -284,11 +277,8 @@ static void
 submit_prs_page(struct item *it)
 {
     struct ctx *ctx = it->ctx;
-    char tail[96];
-    char *url;
+    char *url = hub_url_open_prs(http_endpoint(ctx->http), it->type, it->repo, it->page);
 
-    snprintf(tail, sizeof(tail), "discussions?p=%ld&type=pull_request&status=open", it->page);
-    url = hub_url_api(http_endpoint(ctx->http), it->type, it->repo, tail);
     it->pending++;
     http_submit(ctx->http, http_req_new(url, on_prs, it));
     free(url);
@@ -604,21 +594,10 @@ run_repos(struct ctx *ctx)
 /* ---------------------------------------------------------------- list, rows */
 
 /* One blocking request (for the sequential listings). */
-static void
-on_sync(struct http_req *req, void *p)
-{
-    *(struct http_req **)p = req;
-}
-
 static struct http_req *
 get_sync(struct ctx *ctx, const char *url)
 {
-    struct http_req *done = NULL;
-
-    http_submit(ctx->http, http_req_new(url, on_sync, &done));
-    while (!done)
-        http_step(ctx->http, -1, 1000);
-    return done;
+    return http_perform(ctx->http, http_req_new(url, NULL, NULL));
 }
 
 static void

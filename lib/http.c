@@ -703,3 +703,23 @@ http_run(struct http_client *c)
     while (http_step(c, -1, 1000) > 0)
         ;
 }
+
+static void
+on_performed(struct http_req *req, void *ctx)
+{
+    (void)req;
+    *(bool *)ctx = true;
+}
+
+struct http_req *
+http_perform(struct http_client *c, struct http_req *req)
+{
+    bool done = false;
+
+    req->done = on_performed;
+    req->ctx = &done;
+    http_submit(c, req);
+    while (!done)
+        http_step(c, -1, 1000);
+    return req;
+}

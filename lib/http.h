@@ -107,6 +107,13 @@ void http_submit(struct http_client *c, struct http_req *req);
  */
 int http_step(struct http_client *c, int wait_fd, int timeout_ms);
 
+/*
+ * Send req and wait until it has finished (other queued requests progress
+ * meanwhile). req->done and req->ctx are replaced. Returns req, which the
+ * caller frees with http_req_free().
+ */
+struct http_req *http_perform(struct http_client *c, struct http_req *req);
+
 /* Run until every request submitted so far has finished. */
 void http_run(struct http_client *c);
 

@@ -119,6 +119,38 @@ hub_url_discussion(const char *endpoint, enum hub_type t, const char *repo, long
 }
 
 char *
+hub_url_open_prs(const char *endpoint, enum hub_type t, const char *repo, long page)
+{
+    return xstrfmt("%s/api/%s/%s/discussions?p=%ld&type=pull_request&status=open", endpoint,
+                   hub_type_plural(t), repo, page);
+}
+
+int
+hub_open_prs_page(const json_t *page, long page_no, json_t *prs, bool *more, struct ep_err *err)
+{
+    json_t *list = json_object_get(page, "discussions"), *d;
+    json_t *count = json_object_get(page, "count"), *start = json_object_get(page, "start");
+    long long first;
+    size_t i;
+
+    *more = false;
+    if (!json_is_array(list))
+        return ep_err_set(err, "discussions page %ld has no \"discussions\" list", page_no);
+    json_array_foreach(list, i, d) {
+        const char *status = json_string_value(json_object_get(d, "status"));
+
+        if (json_is_true(json_object_get(d, "isPullRequest")) && status &&
+            !strcmp(status, "open") && json_is_integer(json_object_get(d, "num")))
+            json_array_append(prs, d);
+    }
+    first = json_is_integer(start) ? json_integer_value(start)
+                                   : page_no * (long long)json_array_size(list);
+    *more = json_array_size(list) > 0 && json_is_integer(count) &&
+            first + (long long)json_array_size(list) < json_integer_value(count);
+    return 0;
+}
+
+char *
 hub_link_next(const char *link)
 {
     /* Link: <url>; rel="next", <url2>; rel="prev" */

@@ -41,6 +41,17 @@ char *hub_url_api(const char *endpoint, enum hub_type t, const char *repo, const
 /* {endpoint}/{datasets/|spaces/}{repo}/discussions/{num} — the web page of a PR. */
 char *hub_url_discussion(const char *endpoint, enum hub_type t, const char *repo, long num);
 
+/* {endpoint}/api/{type}s/{repo}/discussions?p={page}&type=pull_request&status=open */
+char *hub_url_open_prs(const char *endpoint, enum hub_type t, const char *repo, long page);
+
+/*
+ * One page of a discussions listing: append the open pull requests in it
+ * (the Hub's discussion objects, new references) to `prs`, and say whether
+ * another page follows. -1 with err set when the page is not a listing.
+ */
+int hub_open_prs_page(const json_t *page, long page_no, json_t *prs, bool *more,
+                      struct ep_err *err);
+
 /* The rel="next" URL of a Link header, or NULL (new string). */
 char *hub_link_next(const char *link);
 
