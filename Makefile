@@ -41,6 +41,7 @@ LIB_SRC = \
 	lib/hfenv.c \
 	lib/http.c \
 	lib/hub.c \
+	lib/input.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
@@ -51,7 +52,8 @@ LIB_SRC = \
 	lib/yamlin.c
 
 FILTERS = \
-	hf-fetch
+	hf-fetch \
+	pr-open
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
@@ -72,6 +74,7 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
 LIBS_hf-fetch = -lcurl -lyaml
+LIBS_pr-open = -lcurl
 LIBS_unit_test_yamlin = -lyaml
 
 # ----------------------------------------------------------------- rules
