@@ -498,7 +498,7 @@ post_commit(struct ctx *ctx, const struct proposal *p, const char *title, const 
         } else {
             double wait = retry_after(req, attempt);
 
-            info("%s: commit answered %s; checking whether it landed", ctx->g.repo,
+            info("%s: %s; checking whether it landed", ctx->g.repo,
                  hub_error(req, "commit", msg, sizeof(msg)));
             sleep_for(wait);
             if (!ctx->o.direct && (pr = find_existing(ctx, p, msg, sizeof(msg), &failed))) {
@@ -645,11 +645,11 @@ process_record(struct ctx *ctx, json_t *rec, const struct input *in)
         ndjson_put(rec);
         return;
     }
-    if (change)
-        ndjson_put(rec); /* informative for later stages too */
     if (!repo) {
         struct rec_where w = { .file = input_name(in), .line = input_line(in) };
 
+        if (change)
+            ndjson_put(rec);
         rec_error(&w, NULL, "%s record without \"repo\"", rec_kind(rec));
         ctx->rc = RC_PARTIAL;
         return;
@@ -665,10 +665,12 @@ process_record(struct ctx *ctx, json_t *rec, const struct input *in)
                                    "input by repo (one commit per repo)",
                                    repo);
     }
-    if (file)
+    if (file) {
         add_file(ctx, rec);
-    else
+    } else {
+        ndjson_put(rec); /* informative for later stages too */
         json_array_append(ctx->g.changes, rec);
+    }
 }
 
 /* ---------------------------------------------------------------- main */
