@@ -31,11 +31,14 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
+	lib/board.c \
+	lib/boardfmt.c \
 	lib/buf.c \
 	lib/card.c \
 	lib/commit.c \
 	lib/diff.c \
 	lib/download.c \
+	lib/escape.c \
 	lib/frontmatter.c \
 	lib/hfcache.c \
 	lib/hfenv.c \
@@ -53,12 +56,16 @@ LIB_SRC = \
 
 FILTERS = \
 	hf-fetch \
+	leaderboard \
 	pr-open
 
 UNIT_TESTS = \
+	tests/unit/test_board \
+	tests/unit/test_boardfmt \
 	tests/unit/test_buf \
 	tests/unit/test_commit \
 	tests/unit/test_diff \
+	tests/unit/test_escape \
 	tests/unit/test_frontmatter \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
@@ -75,7 +82,9 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 LIBS_common = -ljansson -lm
 LIBS_hf-fetch = -lcurl -lyaml
 LIBS_pr-open = -lcurl
+LIBS_leaderboard =
 LIBS_unit_test_yamlin = -lyaml
+LIBS_unit_test_boardfmt = -lcmark-gfm -lcmark-gfm-extensions
 
 # ----------------------------------------------------------------- rules
 all: $(BINS)
