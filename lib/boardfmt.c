@@ -267,6 +267,7 @@ static const char page_css[] =
     "vertical-align:top}\n"
     "th{background:var(--head);position:sticky;top:0}\n"
     "th.num,td.num{text-align:right}\n"
+    "table.board th:first-child{width:5em}\n"
     "th button{font:inherit;font-weight:600;color:inherit;background:none;border:0;padding:0;"
     "cursor:pointer}\n"
     "th[aria-sort=ascending] button::after{content:\" \\25B2\"}\n"
