@@ -308,6 +308,8 @@ main(int argc, char **argv)
     input_release(&in);
 
     board_set_rank(&ctx.set);
+    info("%zu board%s from %zu usable score%s", ctx.set.n, ctx.set.n == 1 ? "" : "s", ctx.set.seq,
+         ctx.set.seq == 1 ? "" : "s");
     write_boards(&ctx);
     warn_left_out(&ctx);
     board_set_release(&ctx.set);

@@ -679,7 +679,8 @@ board_set_rank(struct board_set *s)
 {
     for (size_t i = 0; i < s->n; i++)
         board_rank(s->boards[i], s->force_scale);
-    qsort(s->boards, s->n, sizeof(*s->boards), cmp_boards);
+    if (s->n) /* qsort() must not see the NULL array of an empty set */
+        qsort(s->boards, s->n, sizeof(*s->boards), cmp_boards);
     json_object_clear(s->index); /* it no longer matches the sorted array */
 }
 

@@ -282,7 +282,7 @@ static const char page_js[] =
     "  \"use strict\";\n"
     "  function key(cell, num) {\n"
     "    var v = cell.getAttribute(\"data-sort\");\n"
-    "    if (!num) return v === null ? cell.textContent : v;\n"
+    "    if (!num) return v === null ? cell.textContent : v === \"\" ? null : v;\n"
     "    if (v === null || v === \"\") return null;\n"
     "    var n = Number(v);\n"
     "    return isFinite(n) ? n : null;\n"
