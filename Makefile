@@ -48,6 +48,7 @@ LIB_SRC = \
 	lib/ndjson.c \
 	lib/num.c \
 	lib/rec.c \
+	lib/repoid.c \
 	lib/sha.c \
 	lib/utf8.c \
 	lib/xalloc.c \
