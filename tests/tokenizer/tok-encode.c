@@ -103,7 +103,7 @@ main(int argc, char **argv)
     }
     while ((len = getline(&line, &cap, stdin)) > 0) {
         json_error_t jerr;
-        json_t *in = json_loadb(line, (size_t)len, 0, &jerr), *out;
+        json_t *in = json_loadb(line, (size_t)len, JSON_ALLOW_NUL, &jerr), *out;
 
         if (!in)
             die("<stdin>: %s", jerr.text);
