@@ -34,6 +34,13 @@ LIB_SRC = \
 	lib/buf.c \
 	lib/card.c \
 	lib/download.c \
+	lib/eval/regex.c \
+	lib/eval/tok_bpe.c \
+	lib/eval/tok_load.c \
+	lib/eval/tok_text.c \
+	lib/eval/tokenizer.c \
+	lib/eval/unicode.c \
+	lib/eval/unicode_data.c \
 	lib/frontmatter.c \
 	lib/hfcache.c \
 	lib/hfenv.c \
@@ -57,13 +64,19 @@ UNIT_TESTS = \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_sha \
+	tests/unit/test_tokenizer \
 	tests/unit/test_utf8 \
 	tests/unit/test_yamlin
+
+# Test programs (not filters) that the shell tests drive.
+TEST_TOOLS = \
+	tests/tokenizer/tok-encode
 
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIBA    = $(O)/lib/libevalpipe.a
 BINS    = $(FILTERS:%=$(BIN)/%)
 UNITS   = $(UNIT_TESTS:%=$(O)/%)
+TOOLS   = $(TEST_TOOLS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
@@ -88,12 +101,16 @@ $(BIN)/%: $(O)/filters/%.o $(LIBA)
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_unit_$*) -lcurl -lyaml $(LIBS_common)
 
+$(O)/tests/tokenizer/%: $(O)/tests/tokenizer/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_common)
+
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 # ----------------------------------------------------------------- tests
-TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON))
+TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON)) \
+	EP_TESTBIN=$(abspath $(O)/tests) EP_SANITIZE=$(SANITIZE)
 
-check: deps all $(UNITS)
+check: deps all $(UNITS) $(TOOLS)
 	@sh tests/check-src.sh
 	@sh tests/check-links.sh $(BIN)
 	@$(TEST_ENV) sh tests/run.sh
@@ -104,13 +121,29 @@ check-unit: $(UNITS)
 check-golden: all
 	@$(TEST_ENV) UPDATE=$(UPDATE) sh tests/run.sh golden
 
-check-sh: all
+check-sh: all $(TOOLS)
 	@$(TEST_ENV) sh tests/run.sh sh
 
-bench: bench-fetch
+# Tokenizer exactness against the tokenizers library, and its speed.
+check-tokenizer: $(TOOLS)
+	@$(TEST_ENV) sh tests/sh/t-tokenizer.sh
+
+bench-tokenizer: $(TOOLS)
+	@$(TEST_ENV) sh tests/bench/bench-tokenizer.sh
+
+bench: bench-fetch bench-tokenizer
 
 bench-fetch: all
 	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
+
+# libFuzzer target for the tokenizer.json loader and encoder (needs clang).
+FUZZ_TIME ?= 120
+fuzz-tokenizer:
+	@mkdir -p build/fuzz/corpus tests/fuzz/corpus-tokenizer
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(EP_CPPFLAGS) \
+		-o build/fuzz/fuzz_tokenizer tests/fuzz/fuzz_tokenizer.c $(LIB_SRC) -ljansson -lm
+	build/fuzz/fuzz_tokenizer -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+		build/fuzz/corpus tests/fuzz/corpus-tokenizer
 
 check-links: all
 	@sh tests/check-links.sh $(BIN)
@@ -122,7 +155,7 @@ check-src:
 	@sh tests/check-src.sh
 
 fmt:
-	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+	clang-format -i $(filter-out lib/eval/unicode_data.c,$(LIB_SRC)) $(wildcard lib/*.h lib/eval/*.h) $(FILTERS:%=filters/%.c)
 
 check-fmt:
 	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
@@ -156,7 +189,7 @@ fuzz: fuzz-build
 # ----------------------------------------------------------------- deps
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev python3 python3-venv curl
-PIP_PKGS = huggingface_hub
+PIP_PKGS = huggingface_hub tokenizers
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -166,7 +199,7 @@ deps:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	fi
 	@if [ ! -x $(PYTHON) ]; then python3 -m venv $(VENV) || exit 1; fi
-	@if ! $(PYTHON) -c 'import huggingface_hub' 2>/dev/null; then \
+	@if ! $(PYTHON) -c 'import huggingface_hub, tokenizers' 2>/dev/null; then \
 		echo "deps: pip install $(PIP_PKGS)"; \
 		$(PYTHON) -m pip install -q $(PIP_PKGS) || \
 		echo "deps: warning: could not install $(PIP_PKGS); the oracle tests will skip"; \
@@ -187,5 +220,5 @@ clean:
 	rm -rf build bin tests/tmp
 
 .PHONY: fuzz fuzz-build demo bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
-	install uninstall clean
+	install uninstall clean check-tokenizer bench-tokenizer fuzz-tokenizer
 .SECONDARY:
