@@ -32,6 +32,12 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
 	lib/buf.c \
+	lib/eval/backend.c \
+	lib/eval/backend_cpu.c \
+	lib/eval/config.c \
+	lib/eval/cpuops.c \
+	lib/eval/model.c \
+	lib/eval/safetensors.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
@@ -43,6 +49,10 @@ FILTERS =
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_config \
+	tests/unit/test_cpuops \
+	tests/unit/test_model \
+	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_utf8
@@ -54,6 +64,17 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
+
+# The evaluation engine (lib/eval/): OpenBLAS for GEMM, OpenMP (optional,
+# OPENMP= to leave it out) for its row loops. Only eval code links them.
+# The CUDA backend is built when nvcc and lib/eval/backend_cuda.cu both exist.
+EVAL_LIBS     = -lopenblas $(OPENMP)
+EVAL_CUDA     = $(if $(NVCC),$(wildcard lib/eval/backend_cuda.cu))
+EVAL_CPPFLAGS = $(if $(EVAL_CUDA),,-DEVALPIPE_NO_CUDA)
+$(O)/lib/eval/%.o: EP_CPPFLAGS += $(EVAL_CPPFLAGS)
+$(O)/lib/eval/%.o: EP_CFLAGS += $(OPENMP)
+LIBS_unit_test_cpuops = $(EVAL_LIBS)
+LIBS_unit_test_model  = $(EVAL_LIBS)
 
 # ----------------------------------------------------------------- rules
 all: $(BINS)
