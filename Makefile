@@ -94,6 +94,9 @@ $(BIN)/%: $(O)/filters/%.o $(LIBA)
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_unit_$*) -lcurl -lyaml $(LIBS_common)
 
+$(O)/tests/bench/%: $(O)/tests/bench/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(EVAL_LIBS) $(LIBS_common)
+
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 # ----------------------------------------------------------------- tests
@@ -122,6 +125,47 @@ fmt:
 
 check-fmt:
 	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+
+# ----------------------------------------------------------------- benchmarks
+# bench-forward: scoring tokens/s of the CPU backend on a random ~100M-parameter
+# Llama-shaped checkpoint (written by the benchmark itself), then PyTorch on the
+# same checkpoint, inputs and thread count when the test venv has torch.
+BENCH_MODEL   = build/bench/llama100m
+BENCH_ARGS    = --threads 2 --batch 4 --seq 256 --iters 3
+
+bench: bench-forward
+
+bench-forward: $(O)/tests/bench/bench_forward
+	@mkdir -p $(dir $(BENCH_MODEL))
+	@test -f $(BENCH_MODEL)/model.safetensors || $(O)/tests/bench/bench_forward --make-model $(BENCH_MODEL)
+	$(O)/tests/bench/bench_forward $(BENCH_ARGS) $(BENCH_MODEL)
+	@if $(PYTHON) -c 'import torch, transformers' 2>/dev/null; then \
+		$(PYTHON) tests/bench/bench_torch.py $(BENCH_ARGS) $(BENCH_MODEL); \
+	else echo "bench-forward: no torch in $(PYTHON); PyTorch comparison skipped"; fi
+
+# ----------------------------------------------------------------- fuzzing
+# libFuzzer targets for the parsers of untrusted input (clang only). `make
+# fuzz-run` seeds each corpus from the test fixtures and runs FUZZ_TIME seconds.
+FUZZ_CC    = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TIME  = 60
+FUZZ_LIB   = lib/buf.c lib/msg.c lib/xalloc.c
+FUZZERS    = fuzz_safetensors fuzz_config
+
+build/fuzz/fuzz_safetensors: tests/fuzz/fuzz_safetensors.c lib/eval/safetensors.c $(FUZZ_LIB)
+build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c lib/eval/config.c $(FUZZ_LIB)
+build/fuzz/%:
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $^ -ljansson -lm
+
+fuzz: $(FUZZERS:%=build/fuzz/%)
+
+fuzz-run: fuzz
+	@mkdir -p build/fuzz/corpus-safetensors build/fuzz/corpus-config
+	@cp -f tests/eval/fixtures/*/*.safetensors build/fuzz/corpus-safetensors/ 2>/dev/null; \
+	for d in tests/eval/fixtures/*/; do cp -f $$d/config.json build/fuzz/corpus-config/$$(basename $$d).json; done
+	build/fuzz/fuzz_safetensors -max_total_time=$(FUZZ_TIME) -max_len=65536 build/fuzz/corpus-safetensors
+	build/fuzz/fuzz_config -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/config.dict build/fuzz/corpus-config
 
 # ----------------------------------------------------------------- deps
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
@@ -157,5 +201,6 @@ clean:
 	rm -rf build bin tests/tmp
 
 .PHONY: all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+	fuzz fuzz-run bench bench-forward \
 	install uninstall clean
 .SECONDARY:

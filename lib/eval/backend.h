@@ -25,7 +25,10 @@ struct backend_opts {
     bool naive;    /* CPU: plain-loop reference kernels instead of BLAS (slow; for tests) */
     bool cpu_only; /* backend_init_best(): do not try a GPU */
 };
-#define BACKEND_OPTS_INIT { 0, false, false }
+#define BACKEND_OPTS_INIT \
+    {                     \
+        0, false, false   \
+    }
 
 /* A key/value cache for one sequence; made and owned by one backend. */
 struct kv_cache;

@@ -92,14 +92,14 @@ layer_refs(const struct model_layer *L, struct cpu_layer *C, const struct model_
            float ***dst)
 {
     const struct model_tensor *src[] = {
-        &L->attn_norm, &L->attn_norm_b, &L->wq,     &L->wk,         &L->wv,     &L->wo,
-        &L->bq,        &L->bk,          &L->bv,     &L->bo,         &L->mlp_norm, &L->mlp_norm_b,
-        &L->w_gate,    &L->w_up,        &L->w_down, &L->b_gate,     &L->b_up,   &L->b_down,
+        &L->attn_norm, &L->attn_norm_b, &L->wq,     &L->wk,     &L->wv,       &L->wo,
+        &L->bq,        &L->bk,          &L->bv,     &L->bo,     &L->mlp_norm, &L->mlp_norm_b,
+        &L->w_gate,    &L->w_up,        &L->w_down, &L->b_gate, &L->b_up,     &L->b_down,
     };
     float **to[] = {
-        &C->attn_norm, &C->attn_norm_b, &C->wq,     &C->wk,         &C->wv,     &C->wo,
-        &C->bq,        &C->bk,          &C->bv,     &C->bo,         &C->mlp_norm, &C->mlp_norm_b,
-        &C->w_gate,    &C->w_up,        &C->w_down, &C->b_gate,     &C->b_up,   &C->b_down,
+        &C->attn_norm, &C->attn_norm_b, &C->wq,     &C->wk,     &C->wv,       &C->wo,
+        &C->bq,        &C->bk,          &C->bv,     &C->bo,     &C->mlp_norm, &C->mlp_norm_b,
+        &C->w_gate,    &C->w_up,        &C->w_down, &C->b_gate, &C->b_up,     &C->b_down,
     };
     int n = (int)(sizeof(src) / sizeof(src[0]));
 
@@ -229,8 +229,8 @@ cpu_kv_truncate(struct kv_cache *kv, size_t len)
 /* ----------------------------------------------------------------- request checks */
 
 static int
-check_tokens(const struct model_config *c, const int32_t *tok, size_t n, size_t s,
-             const char *what, struct ep_err *err)
+check_tokens(const struct model_config *c, const int32_t *tok, size_t n, size_t s, const char *what,
+             struct ep_err *err)
 {
     for (size_t i = 0; i < n; i++)
         if (tok[i] < 0 || tok[i] >= c->vocab_size)
@@ -253,11 +253,12 @@ check_seq(const struct cpu_state *st, const struct fwd_seq *q, size_t s, struct 
     if (q->kv && q->kv->n_layers != c->n_layers)
         BUG("cache from another model");
     if (q->kv_append && past + (int64_t)q->n_tokens > q->kv->cap)
-        return ep_err_set(err, "sequence %zu: %lld cached + %zu new tokens exceed the cache capacity %lld",
-                          s, (long long)past, q->n_tokens, (long long)q->kv->cap);
+        return ep_err_set(
+            err, "sequence %zu: %lld cached + %zu new tokens exceed the cache capacity %lld", s,
+            (long long)past, q->n_tokens, (long long)q->kv->cap);
     if (c->learned_pos && past + (int64_t)q->n_tokens > c->max_pos)
-        return ep_err_set(err, "sequence %zu: position %lld is beyond the model's %lld positions", s,
-                          (long long)(past + (int64_t)q->n_tokens - 1), (long long)c->max_pos);
+        return ep_err_set(err, "sequence %zu: position %lld is beyond the model's %lld positions",
+                          s, (long long)(past + (int64_t)q->n_tokens - 1), (long long)c->max_pos);
     if (q->score_start > q->n_tokens || q->n_score > q->n_tokens - q->score_start ||
         (q->n_score && !q->targets))
         return ep_err_set(err, "sequence %zu: scored rows [%zu, +%zu) outside its %zu tokens", s,

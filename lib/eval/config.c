@@ -130,8 +130,10 @@ parse_arch(struct parse *p, struct model_config *c)
             return 0;
         }
     }
-    return ep_err_set(p->err, "%s: unsupported %s '%.64s' (supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel)",
-                      p->name, by_type ? "model_type" : "architecture", s);
+    return ep_err_set(
+        p->err,
+        "%s: unsupported %s '%.64s' (supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel)",
+        p->name, by_type ? "model_type" : "architecture", s);
 }
 
 static int
@@ -141,8 +143,8 @@ parse_act(struct parse *p, struct model_config *c, const char *key, const char *
         const char *name;
         enum model_act act;
     } acts[] = {
-        { "silu", ACT_SILU },          { "swish", ACT_SILU },
-        { "gelu", ACT_GELU },          { "gelu_new", ACT_GELU_TANH },
+        { "silu", ACT_SILU },           { "swish", ACT_SILU },
+        { "gelu", ACT_GELU },           { "gelu_new", ACT_GELU_TANH },
         { "gelu_fast", ACT_GELU_TANH }, { "gelu_pytorch_tanh", ACT_GELU_TANH },
         { "relu", ACT_RELU },
     };
@@ -187,12 +189,15 @@ parse_shapes(struct parse *p, struct model_config *c)
             get_int(p, "head_dim", d / c->n_heads, 1, MAX_DIM, &c->head_dim) < 0 ||
             get_int(p, "intermediate_size", -1, 1, MAX_DIM, &c->d_ff) < 0 ||
             get_int(p, "max_position_embeddings",
-                    c->arch == ARCH_LLAMA ? 2048 : c->arch == ARCH_MISTRAL ? 131072 : 32768, 1,
-                    MAX_POS, &c->max_pos) < 0)
+                    c->arch == ARCH_LLAMA     ? 2048
+                    : c->arch == ARCH_MISTRAL ? 131072
+                                              : 32768,
+                    1, MAX_POS, &c->max_pos) < 0)
             return -1;
     }
     if (c->n_heads % c->n_kv_heads)
-        return ep_err_set(p->err, "%s: %lld attention heads are not a multiple of %lld key/value heads",
+        return ep_err_set(p->err,
+                          "%s: %lld attention heads are not a multiple of %lld key/value heads",
                           p->name, (long long)c->n_heads, (long long)c->n_kv_heads);
     if (c->n_heads * c->head_dim > MAX_DIM)
         return ep_err_set(p->err, "%s: attention width %lld x %lld is too large", p->name,
@@ -223,10 +228,10 @@ parse_rope(struct parse *p, struct model_config *c)
         type = json_string_value(get(d, "rope_type"));
     else if (json_is_string(get(d, "type")))
         type = json_string_value(get(d, "type"));
-    if (get_num(p, d && get(d, "rope_theta") ? d : p->root, "rope_theta", 10000.0,
-                &c->rope.theta) < 0 ||
-        get_num(p, d && get(d, "partial_rotary_factor") ? d : p->root, "partial_rotary_factor",
-                1.0, &prf) < 0)
+    if (get_num(p, d && get(d, "rope_theta") ? d : p->root, "rope_theta", 10000.0, &c->rope.theta) <
+            0 ||
+        get_num(p, d && get(d, "partial_rotary_factor") ? d : p->root, "partial_rotary_factor", 1.0,
+                &prf) < 0)
         return -1;
     if (prf != 1.0)
         return ep_err_set(p->err, "%s: partial_rotary_factor %g is not supported", p->name, prf);
@@ -251,12 +256,14 @@ parse_rope(struct parse *p, struct model_config *c)
             v = get(d, "original_max_position_embeddings");
         c->rope.orig_max_pos = c->max_pos;
         if (v && (!json_is_integer(v) || json_integer_value(v) < 1))
-            return ep_err_set(p->err, "%s: 'original_max_position_embeddings' must be a positive integer",
+            return ep_err_set(p->err,
+                              "%s: 'original_max_position_embeddings' must be a positive integer",
                               p->name);
         if (v)
             c->rope.orig_max_pos = json_integer_value(v);
     } else {
-        return ep_err_set(p->err, "%s: rope type '%.40s' is not supported (default, linear, llama3 are)",
+        return ep_err_set(p->err,
+                          "%s: rope type '%.40s' is not supported (default, linear, llama3 are)",
                           p->name, type);
     }
     if (c->head_dim % 2)

@@ -31,19 +31,19 @@ struct model_config {
     char arch_name[64]; /* as written in config.json */
 
     int64_t vocab_size;
-    int64_t d_model;    /* hidden_size / n_embd */
+    int64_t d_model; /* hidden_size / n_embd */
     int64_t n_layers;
     int64_t n_heads;
     int64_t n_kv_heads; /* GQA: each kv head serves n_heads / n_kv_heads query heads */
     int64_t head_dim;
-    int64_t d_ff;       /* intermediate_size / n_inner */
-    int64_t max_pos;    /* max_position_embeddings / n_positions */
+    int64_t d_ff;    /* intermediate_size / n_inner */
+    int64_t max_pos; /* max_position_embeddings / n_positions */
 
-    bool layer_norm;   /* LayerNorm with bias (GPT-2) instead of RMSNorm */
+    bool layer_norm; /* LayerNorm with bias (GPT-2) instead of RMSNorm */
     double norm_eps;
     enum model_act act;
-    bool gated_mlp;    /* down(act(gate(x)) * up(x)) instead of proj(act(fc(x))) */
-    bool learned_pos;  /* position embedding table (GPT-2) instead of RoPE */
+    bool gated_mlp;   /* down(act(gate(x)) * up(x)) instead of proj(act(fc(x))) */
+    bool learned_pos; /* position embedding table (GPT-2) instead of RoPE */
     bool qkv_bias, o_bias, mlp_bias;
     bool tie_embeddings;
 
@@ -58,7 +58,7 @@ struct model_config {
     /* GPT-2: scale_attn_weights, scale_attn_by_inverse_layer_idx. */
     bool scale_attn, scale_attn_inv_layer;
 
-    /* Per layer: sliding attention window in tokens (query i sees keys j with i - j < w), 0 = none. */
+    /* Per layer: sliding window w (query i sees keys j with i - j < w), 0 = none. */
     int64_t *layer_window;
 
     int64_t bos_token_id; /* -1 when absent */

@@ -60,8 +60,8 @@ cpuops_threads(void)
 /* ----------------------------------------------------------------- matmul */
 
 void
-cpuops_matmul_naive(float *y, const float *x, const float *w, const float *b, int64_t T,
-                    int64_t in, int64_t out)
+cpuops_matmul_naive(float *y, const float *x, const float *w, const float *b, int64_t T, int64_t in,
+                    int64_t out)
 {
     const int64_t work = T * in * out;
 
@@ -145,8 +145,8 @@ cpuops_layernorm(float *y, const float *x, const float *w, const float *b, int64
 /* ----------------------------------------------------------------- rope */
 
 void
-cpuops_rope(float *x, int64_t T, int64_t ldx, int64_t n_heads, int64_t head_dim,
-            const int64_t *pos, const float *inv_freq)
+cpuops_rope(float *x, int64_t T, int64_t ldx, int64_t n_heads, int64_t head_dim, const int64_t *pos,
+            const float *inv_freq)
 {
     const int64_t half = head_dim / 2, work = T * n_heads * head_dim;
 
@@ -271,8 +271,8 @@ mask_softmax(float *s, int64_t nk, int64_t qpos, int64_t window)
 
 void
 cpuops_attention_naive(float *out, const float *q, int64_t ldq, int64_t n, const float *kp,
-                       const float *vp, int64_t ldp, int64_t past, const float *kn,
-                       const float *vn, int64_t ldn, const struct cpuops_attn *a)
+                       const float *vp, int64_t ldp, int64_t past, const float *kn, const float *vn,
+                       int64_t ldn, const struct cpuops_attn *a)
 {
     const int64_t hd = a->head_dim, group = a->n_heads / a->n_kv_heads, nk = past + n;
     float *s = xmalloc((size_t)nk * sizeof(*s));

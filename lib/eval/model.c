@@ -119,8 +119,8 @@ bind_conv1d(const struct binder *b, struct model_tensor *w, const char *suffix, 
 
 /* A slice [col0, col0 + rows) of a fused bias vector of `total` elements. */
 static int
-bind_bias_slice(const struct binder *b, struct model_tensor *w, const char *suffix,
-                int64_t layer, int64_t rows, int64_t total, int64_t col0)
+bind_bias_slice(const struct binder *b, struct model_tensor *w, const char *suffix, int64_t layer,
+                int64_t rows, int64_t total, int64_t col0)
 {
     char name[NAME_MAX_LEN];
     int64_t shape[1] = { total };
@@ -304,8 +304,9 @@ model_tensor_read_f32(const struct model_tensor *w, float *dst, struct ep_err *e
     stride = w->t->shape[1];
     row = xmalloc((size_t)w->rows * sizeof(*row));
     for (int64_t i = 0; i < w->cols; i++) {
-        if (safetensors_read_f32(w->t, (size_t)(i * stride + w->col0), (size_t)w->rows, row,
-                                 err) < 0) {
+        size_t first = (size_t)(i * stride + w->col0);
+
+        if (safetensors_read_f32(w->t, first, (size_t)w->rows, row, err) < 0) {
             free(row);
             return -1;
         }
@@ -327,11 +328,11 @@ model_n_params(const struct model *m)
         n += model_tensor_numel(outer[i]);
     for (int64_t l = 0; l < m->cfg.n_layers; l++) {
         const struct model_layer *L = &m->layers[l];
-        const struct model_tensor *w[] = { &L->attn_norm, &L->attn_norm_b, &L->wq,     &L->wk,
-                                           &L->wv,        &L->wo,          &L->bq,     &L->bk,
-                                           &L->bv,        &L->bo,          &L->mlp_norm,
-                                           &L->mlp_norm_b, &L->w_gate,     &L->w_up,   &L->w_down,
-                                           &L->b_gate,    &L->b_up,        &L->b_down };
+        const struct model_tensor *w[] = {
+            &L->attn_norm, &L->attn_norm_b, &L->wq,     &L->wk,     &L->wv,       &L->wo,
+            &L->bq,        &L->bk,          &L->bv,     &L->bo,     &L->mlp_norm, &L->mlp_norm_b,
+            &L->w_gate,    &L->w_up,        &L->w_down, &L->b_gate, &L->b_up,     &L->b_down
+        };
 
         for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
             n += model_tensor_numel(w[i]);

@@ -43,11 +43,11 @@ struct model {
     char *dir;
     struct model_config cfg;
     struct safetensors st;
-    struct model_tensor tok_emb;  /* (V, d) */
-    struct model_tensor pos_emb;  /* (max_pos, d), GPT-2 only */
+    struct model_tensor tok_emb; /* (V, d) */
+    struct model_tensor pos_emb; /* (max_pos, d), GPT-2 only */
     struct model_tensor final_norm, final_norm_b;
-    struct model_tensor lm_head;  /* (V, d), the embedding table when tied */
-    struct model_layer *layers;   /* n_layers */
+    struct model_tensor lm_head; /* (V, d), the embedding table when tied */
+    struct model_layer *layers;  /* n_layers */
 };
 
 /*

@@ -77,7 +77,7 @@ dtype_from_name(const char *s, enum safetensors_dtype *out)
 /* ----------------------------------------------------------------- header parsing */
 
 /* Names come from the file: show at most 80 bytes of them in messages. */
-#define NAME_FMT "'%.80s%s'"
+#define NAME_FMT    "'%.80s%s'"
 #define NAME_ARG(s) (s), (strlen(s) > 80 ? "..." : "")
 
 static uint64_t
@@ -125,8 +125,9 @@ parse_shape(struct safetensors_tensor *t, const json_t *shape, uint64_t limit, c
         uint64_t n;
 
         if (get_uint(d, INT64_MAX, &n) < 0)
-            return ep_err_set(err, "%s: tensor " NAME_FMT ": dimension %zu is not a non-negative integer",
-                              file, NAME_ARG(t->name), i);
+            return ep_err_set(
+                err, "%s: tensor " NAME_FMT ": dimension %zu is not a non-negative integer", file,
+                NAME_ARG(t->name), i);
         t->shape[i] = (int64_t)n;
         if (n && numel > limit / n)
             return ep_err_set(err, "%s: tensor " NAME_FMT ": shape is larger than the file", file,
@@ -158,18 +159,22 @@ parse_entry(struct safetensors_tensor *t, const json_t *v, const unsigned char *
     if (!json_is_array(off) || json_array_size(off) != 2 ||
         get_uint(json_array_get(off, 0), data_len, &b) < 0 ||
         get_uint(json_array_get(off, 1), data_len, &e) < 0)
-        return ep_err_set(err, "%s: tensor " NAME_FMT ": 'data_offsets' must be two integers within the %zu-byte data region",
+        return ep_err_set(err,
+                          "%s: tensor " NAME_FMT
+                          ": 'data_offsets' must be two integers within the %zu-byte data region",
                           file, NAME_ARG(t->name), data_len);
     if (b > e)
         return ep_err_set(err, "%s: tensor " NAME_FMT ": data_offsets [%llu, %llu] run backwards",
                           file, NAME_ARG(t->name), (unsigned long long)b, (unsigned long long)e);
     bits = dtypes[t->dtype].bits;
     /* numel * bits / 8 bytes must fit in the data region, so numel <= 8 * data_len / bits. */
-    if (parse_shape(t, json_object_get(v, "shape"), (uint64_t)data_len * 8 / bits + 1, file,
-                    err) < 0)
+    if (parse_shape(t, json_object_get(v, "shape"), (uint64_t)data_len * 8 / bits + 1, file, err) <
+        0)
         return -1;
     if ((uint64_t)t->numel * bits % 8 || (uint64_t)t->numel * bits / 8 != e - b)
-        return ep_err_set(err, "%s: tensor " NAME_FMT ": data_offsets span %llu bytes, but %zu elements of %s need %.1f",
+        return ep_err_set(err,
+                          "%s: tensor " NAME_FMT
+                          ": data_offsets span %llu bytes, but %zu elements of %s need %.1f",
                           file, NAME_ARG(t->name), (unsigned long long)(e - b), t->numel,
                           dtypes[t->dtype].name, (double)t->numel * (double)bits / 8.0);
     t->data = data + b;
@@ -213,7 +218,8 @@ check_tiling(struct safetensors_file *f, const unsigned char *data, size_t data_
             return ep_err_set(err, "%s: tensor " NAME_FMT " overlaps tensor " NAME_FMT, f->path,
                               NAME_ARG(t->name), NAME_ARG(f->tensors[i - 1].name));
         if (b > expect)
-            return ep_err_set(err, "%s: tensor " NAME_FMT ": %zu unused bytes before its data_offsets",
+            return ep_err_set(err,
+                              "%s: tensor " NAME_FMT ": %zu unused bytes before its data_offsets",
                               f->path, NAME_ARG(t->name), b - expect);
         expect = b + t->nbytes;
     }
@@ -448,7 +454,8 @@ check_weight_map(const struct safetensors *st, const char *ipath, json_t *wmap, 
         const char *base;
 
         if (!t)
-            return ep_err_set(err, "%s: tensor " NAME_FMT " is listed in weight_map but is in no shard",
+            return ep_err_set(err,
+                              "%s: tensor " NAME_FMT " is listed in weight_map but is in no shard",
                               ipath, NAME_ARG(key));
         base = strrchr(t->path, '/');
         base = base ? base + 1 : t->path;
@@ -583,7 +590,8 @@ safetensors_read_f32(const struct safetensors_tensor *t, size_t first, size_t n,
         }
         return 0;
     default:
-        return ep_err_set(err, "%s: tensor " NAME_FMT " has dtype %s; only F32, F16 and BF16 are supported",
-                          t->path, NAME_ARG(t->name), safetensors_dtype_name(t->dtype));
+        return ep_err_set(
+            err, "%s: tensor " NAME_FMT " has dtype %s; only F32, F16 and BF16 are supported",
+            t->path, NAME_ARG(t->name), safetensors_dtype_name(t->dtype));
     }
 }

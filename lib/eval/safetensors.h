@@ -24,9 +24,28 @@
 
 /* Every dtype of the format; only F32, F16 and BF16 can be converted to fp32. */
 enum safetensors_dtype {
-    ST_BOOL, ST_U8, ST_I8, ST_I16, ST_U16, ST_F16, ST_BF16, ST_I32, ST_U32, ST_F32,
-    ST_F64, ST_I64, ST_U64, ST_C64, ST_F8_E5M2, ST_F8_E4M3, ST_F8_E8M0, ST_F8_E4M3FNUZ,
-    ST_F8_E5M2FNUZ, ST_F4, ST_F6_E2M3, ST_F6_E3M2,
+    ST_BOOL,
+    ST_U8,
+    ST_I8,
+    ST_I16,
+    ST_U16,
+    ST_F16,
+    ST_BF16,
+    ST_I32,
+    ST_U32,
+    ST_F32,
+    ST_F64,
+    ST_I64,
+    ST_U64,
+    ST_C64,
+    ST_F8_E5M2,
+    ST_F8_E4M3,
+    ST_F8_E8M0,
+    ST_F8_E4M3FNUZ,
+    ST_F8_E5M2FNUZ,
+    ST_F4,
+    ST_F6_E2M3,
+    ST_F6_E3M2,
     ST_NDTYPES
 };
 
@@ -58,7 +77,10 @@ struct safetensors {
     size_t nr;
 };
 
-#define SAFETENSORS_INIT { NULL, 0, NULL, 0 }
+#define SAFETENSORS_INIT \
+    {                    \
+        NULL, 0, NULL, 0 \
+    }
 
 /* The format's name of a dtype ("BF16"), and its width in bits. */
 const char *safetensors_dtype_name(enum safetensors_dtype dt);

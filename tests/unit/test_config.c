@@ -16,8 +16,8 @@ parse(struct model_config *c, const char *json, struct ep_err *err)
     return config_parse(c, json, strlen(json), "config.json", err);
 }
 
-#define LLAMA_SHAPES                                                                           \
-    "\"vocab_size\":100,\"hidden_size\":64,\"intermediate_size\":128,"                         \
+#define LLAMA_SHAPES                                                   \
+    "\"vocab_size\":100,\"hidden_size\":64,\"intermediate_size\":128," \
     "\"num_hidden_layers\":2,\"num_attention_heads\":4"
 
 static void
@@ -39,9 +39,10 @@ test_llama_defaults(void)
     config_release(&c);
 
     /* model_type alone is enough; lists of eos ids; attention_bias covers o_proj. */
-    CHECK(parse(&c, "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"attention_bias\":true,"
-                    "\"num_key_value_heads\":2,\"head_dim\":32,\"eos_token_id\":[1,7],"
-                    "\"bos_token_id\":5,\"torch_dtype\":\"bfloat16\",\"rope_theta\":500000}",
+    CHECK(parse(&c,
+                "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"attention_bias\":true,"
+                "\"num_key_value_heads\":2,\"head_dim\":32,\"eos_token_id\":[1,7],"
+                "\"bos_token_id\":5,\"torch_dtype\":\"bfloat16\",\"rope_theta\":500000}",
                 &err) == 0);
     CHECK(c.qkv_bias && c.o_bias && c.n_kv_heads == 2 && c.head_dim == 32);
     CHECK(c.n_eos == 2 && c.eos_token_ids[1] == 7 && c.bos_token_id == 5);
@@ -56,15 +57,17 @@ test_rope_spellings(void)
     struct model_config c;
     struct ep_err err;
 
-    CHECK(parse(&c, "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"rope_parameters\":"
-                    "{\"rope_type\":\"llama3\",\"rope_theta\":500000.0,\"factor\":8,"
-                    "\"low_freq_factor\":1,\"high_freq_factor\":4}}",
+    CHECK(parse(&c,
+                "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"rope_parameters\":"
+                "{\"rope_type\":\"llama3\",\"rope_theta\":500000.0,\"factor\":8,"
+                "\"low_freq_factor\":1,\"high_freq_factor\":4}}",
                 &err) == 0);
     CHECK(c.rope.type == ROPE_LLAMA3 && c.rope.theta == 500000.0 && c.rope.factor == 8.0);
     CHECK(c.rope.orig_max_pos == 2048); /* defaults to max_position_embeddings */
     config_release(&c);
-    CHECK(parse(&c, "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"rope_theta\":1e6,"
-                    "\"rope_scaling\":{\"type\":\"linear\",\"factor\":2}}",
+    CHECK(parse(&c,
+                "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"rope_theta\":1e6,"
+                "\"rope_scaling\":{\"type\":\"linear\",\"factor\":2}}",
                 &err) == 0);
     CHECK(c.rope.type == ROPE_LINEAR && c.rope.theta == 1e6 && c.rope.factor == 2.0);
     config_release(&c);
@@ -94,14 +97,16 @@ test_windows(void)
           0);
     CHECK(c.qkv_bias && !c.o_bias && c.layer_window[0] == 0 && c.layer_window[1] == 0);
     config_release(&c);
-    CHECK(parse(&c, "{\"model_type\":\"qwen2\"," LLAMA_SHAPES ",\"sliding_window\":32,"
-                    "\"use_sliding_window\":true,\"max_window_layers\":1}",
+    CHECK(parse(&c,
+                "{\"model_type\":\"qwen2\"," LLAMA_SHAPES ",\"sliding_window\":32,"
+                "\"use_sliding_window\":true,\"max_window_layers\":1}",
                 &err) == 0);
     CHECK(c.layer_window[0] == 0 && c.layer_window[1] == 32);
     config_release(&c);
-    CHECK(parse(&c, "{\"model_type\":\"qwen2\"," LLAMA_SHAPES ",\"sliding_window\":32,"
-                    "\"use_sliding_window\":true,\"layer_types\":[\"sliding_attention\","
-                    "\"full_attention\"]}",
+    CHECK(parse(&c,
+                "{\"model_type\":\"qwen2\"," LLAMA_SHAPES ",\"sliding_window\":32,"
+                "\"use_sliding_window\":true,\"layer_types\":[\"sliding_attention\","
+                "\"full_attention\"]}",
                 &err) == 0);
     CHECK(c.layer_window[0] == 32 && c.layer_window[1] == 0);
     config_release(&c);
@@ -113,9 +118,10 @@ test_gpt2(void)
     struct model_config c;
     struct ep_err err;
 
-    CHECK(parse(&c, "{\"architectures\":[\"GPT2LMHeadModel\"],\"vocab_size\":50257,"
-                    "\"n_embd\":768,\"n_layer\":12,\"n_head\":12,\"n_inner\":null,"
-                    "\"scale_attn_by_inverse_layer_idx\":true}",
+    CHECK(parse(&c,
+                "{\"architectures\":[\"GPT2LMHeadModel\"],\"vocab_size\":50257,"
+                "\"n_embd\":768,\"n_layer\":12,\"n_head\":12,\"n_inner\":null,"
+                "\"scale_attn_by_inverse_layer_idx\":true}",
                 &err) == 0);
     CHECK(c.arch == ARCH_GPT2 && c.d_ff == 3072 && c.max_pos == 1024 && c.head_dim == 64);
     CHECK(c.layer_norm && c.learned_pos && !c.gated_mlp && c.act == ACT_GELU_TANH);
@@ -134,7 +140,8 @@ test_refused(void)
         { "[1]", "not a JSON object" },
         { "{\"vocab_size\":1}", "neither 'architectures' nor 'model_type'" },
         { "{\"architectures\":[]}", "'architectures' must be a non-empty array" },
-        { "{\"architectures\":[\"BertForMaskedLM\"]}", "unsupported architecture 'BertForMaskedLM'" },
+        { "{\"architectures\":[\"BertForMaskedLM\"]}",
+          "unsupported architecture 'BertForMaskedLM'" },
         { "{\"model_type\":\"gemma\"}", "unsupported model_type 'gemma'" },
         { "{\"model_type\":\"llama\",\"vocab_size\":100}", "'hidden_size' is missing" },
         { "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"hidden_size\":0}", "bad JSON" },
@@ -168,7 +175,8 @@ test_refused(void)
           "'rope_parameters' must be an object" },
         { "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"partial_rotary_factor\":0.5}",
           "partial_rotary_factor 0.5 is not supported" },
-        { "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"head_dim\":15}", "head_dim 15 must be even" },
+        { "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"head_dim\":15}",
+          "head_dim 15 must be even" },
         { "{\"model_type\":\"llama\"," LLAMA_SHAPES ",\"eos_token_id\":\"x\"}",
           "'eos_token_id' must be an integer or a list" },
         { "{\"model_type\":\"qwen2\"," LLAMA_SHAPES ",\"layer_types\":[\"full_attention\"]}",

@@ -18,9 +18,9 @@
 #include "lib/xalloc.h"
 #include "tests/unit/check.h"
 
-#define ROPE_MAGIC 0x46525045u
+#define ROPE_MAGIC   0x46525045u
 #define ROPE_VERSION 1
-#define HINT "HINT: regenerate with '.venv/bin/python3 tests/eval/gen_fixtures.py'"
+#define HINT         "HINT: regenerate with '.venv/bin/python3 tests/eval/gen_fixtures.py'"
 
 /* A fixed pseudo-random stream in [-1, 1) (xorshift), so failures reproduce. */
 static uint64_t rng = 88172645463325252ull;
@@ -63,8 +63,9 @@ rel_diff(const float *a, const float *b, size_t n)
 static void
 test_matmul_blas_vs_naive(void)
 {
-    static const int64_t shapes[][3] = { { 1, 1, 1 }, { 1, 64, 7 }, { 7, 17, 33 },
-                                         { 33, 128, 100 }, { 100, 96, 256 } };
+    static const int64_t shapes[][3] = {
+        { 1, 1, 1 }, { 1, 64, 7 }, { 7, 17, 33 }, { 33, 128, 100 }, { 100, 96, 256 }
+    };
 
     for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
         int64_t T = shapes[s][0], in = shapes[s][1], out = shapes[s][2];
@@ -194,11 +195,12 @@ check_attention(int64_t H, int64_t KV, int64_t hd, int64_t past, int64_t n, int6
     float *q = rand_vec((size_t)(n * qd)), *kp = rand_vec((size_t)(past * kvd + 1));
     float *vp = rand_vec((size_t)(past * kvd + 1)), *kn = rand_vec((size_t)(n * kvd));
     float *vn = rand_vec((size_t)(n * kvd));
-    float *o1 = xmalloc((size_t)(n * qd) * sizeof(float)), *o2 = xmalloc((size_t)(n * qd) * sizeof(float));
+    float *o1 = xmalloc((size_t)(n * qd) * sizeof(float)),
+          *o2 = xmalloc((size_t)(n * qd) * sizeof(float));
     struct cpuops_attn a = { H, KV, hd, 1.0f / sqrtf((float)hd), window };
 
-    cpuops_attention_naive(o1, q, qd, n, past ? kp : NULL, past ? vp : NULL, kvd, past, kn, vn,
-                           kvd, &a);
+    cpuops_attention_naive(o1, q, qd, n, past ? kp : NULL, past ? vp : NULL, kvd, past, kn, vn, kvd,
+                           &a);
     cpuops_attention(o2, q, qd, n, past ? kp : NULL, past ? vp : NULL, kvd, past, kn, vn, kvd, &a);
     CHECK(rel_diff(o2, o1, (size_t)(n * qd)) < 1e-5);
     /* The first new query of a window-1 attention sees only itself: output = its value. */

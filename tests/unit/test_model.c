@@ -20,17 +20,17 @@
 #include "lib/xalloc.h"
 #include "tests/unit/check.h"
 
-#define LOGITS_MAGIC 0x474c5045u
+#define LOGITS_MAGIC   0x474c5045u
 #define LOGITS_VERSION 1
-#define HINT "HINT: regenerate with '.venv/bin/python3 tests/eval/gen_fixtures.py'"
+#define HINT           "HINT: regenerate with '.venv/bin/python3 tests/eval/gen_fixtures.py'"
 
 /* fp32 engine vs transformers fp32 (F16/BF16 weights upcast on both sides). */
 #define TOL_LOGIT 1e-4
 
 static const char *const fixtures[] = {
-    "llama_gqa_f32",   "llama_gqa_bf16", "llama_tied_bias_f16_sharded", "llama3_rope_f32",
-    "mistral_swa_f32", "qwen2_tied_f32", "qwen2_bf16",                  "gpt2_f32_sharded",
-    "gpt2_f16_noprefix",
+    "llama_gqa_f32",   "llama_gqa_bf16",   "llama_tied_bias_f16_sharded",
+    "llama3_rope_f32", "mistral_swa_f32",  "qwen2_tied_f32",
+    "qwen2_bf16",      "gpt2_f32_sharded", "gpt2_f16_noprefix",
 };
 #define NFIX (sizeof(fixtures) / sizeof(fixtures[0]))
 
@@ -507,7 +507,8 @@ test_broken_checkpoints(void)
     if (!mkdtemp(tmpdir))
         abort();
     broken_copy("config.json", "\"intermediate_size\": 64", "\"intermediate_size\": 65");
-    expect_load_error("mlp.gate_proj.weight' has shape [64, 32], expected [65, 32]", "model.safetensors");
+    expect_load_error("mlp.gate_proj.weight' has shape [64, 32], expected [65, 32]",
+                      "model.safetensors");
     broken_copy("config.json", "\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3");
     expect_load_error("tensor 'model.layers.2.input_layernorm.weight' is missing", tmpdir);
     broken_copy("config.json", "\"attention_bias\": false", "\"attention_bias\": true ");
@@ -521,7 +522,8 @@ test_broken_checkpoints(void)
     expect_load_error("'model.norm.weight' has dtype I32", "model.safetensors");
     broken_copy("model.safetensors", "\"model.norm.weight\":{\"dtype\":\"F32\"",
                 "\"model.norm.weight\":{\"dtype\":\"F64\"");
-    expect_load_error("data_offsets span 128 bytes, but 32 elements of F64 need 256", "model.norm.weight");
+    expect_load_error("data_offsets span 128 bytes, but 32 elements of F64 need 256",
+                      "model.norm.weight");
     broken_copy("model.safetensors", "\"model.norm.weight\"", "\"model.norm.weighX\"");
     expect_load_error("'model.norm.weight' is missing", NULL);
 }

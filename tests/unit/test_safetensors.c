@@ -276,7 +276,8 @@ test_sharded(void)
 {
     struct safetensors st;
     struct ep_err err;
-    const char *idx = "{\"metadata\":{},\"weight_map\":{\"a\":\"s1.safetensors\",\"b\":\"s2.safetensors\"}}";
+    const char *idx =
+        "{\"metadata\":{},\"weight_map\":{\"a\":\"s1.safetensors\",\"b\":\"s2.safetensors\"}}";
 
     put_st("s1.safetensors", shard1, 4);
     put_st("s2.safetensors", shard2, 4);
@@ -312,7 +313,8 @@ test_sharded(void)
     expect_dir_error("tensor 'a' is in both");
     /* A map naming the wrong shard for a tensor that exists. */
     put_st("s2.safetensors", shard2, 4);
-    idx = "{\"weight_map\":{\"a\":\"s1.safetensors\",\"b\":\"s1.safetensors\",\"c\":\"s2.safetensors\"}}";
+    idx =
+        "{\"weight_map\":{\"a\":\"s1.safetensors\",\"b\":\"s1.safetensors\",\"c\":\"s2.safetensors\"}}";
     put("model.safetensors.index.json", idx, strlen(idx));
     expect_dir_error("tensor 'b' is mapped to 's1.safetensors' but found in");
     rm("s1.safetensors");
