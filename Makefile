@@ -34,7 +34,13 @@ LIB_SRC = \
 	lib/buf.c \
 	lib/card.c \
 	lib/download.c \
+	lib/eval/backend.c \
+	lib/eval/backend_cpu.c \
+	lib/eval/config.c \
+	lib/eval/cpuops.c \
+	lib/eval/model.c \
 	lib/eval/regex.c \
+	lib/eval/safetensors.c \
 	lib/eval/tok_bpe.c \
 	lib/eval/tok_load.c \
 	lib/eval/tok_text.c \
@@ -60,7 +66,11 @@ FILTERS = \
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_config \
+	tests/unit/test_cpuops \
 	tests/unit/test_frontmatter \
+	tests/unit/test_model \
+	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_sha \
@@ -83,6 +93,17 @@ LIBS_common = -ljansson -lm
 LIBS_hf-fetch = -lcurl -lyaml
 LIBS_unit_test_yamlin = -lyaml
 
+# The evaluation engine (lib/eval/): OpenBLAS for GEMM, OpenMP (optional,
+# OPENMP= to leave it out) for its row loops. Only eval code links them.
+# The CUDA backend is built when nvcc and lib/eval/backend_cuda.cu both exist.
+EVAL_LIBS     = -lopenblas $(OPENMP)
+EVAL_CUDA     = $(if $(NVCC),$(wildcard lib/eval/backend_cuda.cu))
+EVAL_CPPFLAGS = $(if $(EVAL_CUDA),,-DEVALPIPE_NO_CUDA)
+$(O)/lib/eval/%.o: EP_CPPFLAGS += $(EVAL_CPPFLAGS)
+$(O)/lib/eval/%.o: EP_CFLAGS += $(OPENMP)
+LIBS_unit_test_cpuops = $(EVAL_LIBS)
+LIBS_unit_test_model  = $(EVAL_LIBS)
+
 # ----------------------------------------------------------------- rules
 all: $(BINS)
 
@@ -103,6 +124,9 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
 
 $(O)/tests/tokenizer/%: $(O)/tests/tokenizer/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_common)
+
+$(O)/tests/bench/%: $(O)/tests/bench/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(EVAL_LIBS) $(LIBS_common)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
@@ -131,7 +155,7 @@ check-tokenizer: $(TOOLS)
 bench-tokenizer: $(TOOLS)
 	@$(TEST_ENV) sh tests/bench/bench-tokenizer.sh
 
-bench: bench-fetch bench-tokenizer
+bench: bench-fetch bench-tokenizer bench-forward
 
 bench-fetch: all
 	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
@@ -159,6 +183,21 @@ fmt:
 
 check-fmt:
 	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+
+# ----------------------------------------------------------------- benchmarks
+# bench-forward: scoring tokens/s of the CPU backend on a random ~100M-parameter
+# Llama-shaped checkpoint (written by the benchmark itself), then PyTorch on the
+# same checkpoint, inputs and thread count when the test venv has torch.
+BENCH_MODEL   = build/bench/llama100m
+BENCH_ARGS    = --threads 2 --batch 4 --seq 256 --iters 3
+
+bench-forward: $(O)/tests/bench/bench_forward
+	@mkdir -p $(dir $(BENCH_MODEL))
+	@test -f $(BENCH_MODEL)/model.safetensors || $(O)/tests/bench/bench_forward --make-model $(BENCH_MODEL)
+	$(O)/tests/bench/bench_forward $(BENCH_ARGS) $(BENCH_MODEL)
+	@if $(PYTHON) -c 'import torch, transformers' 2>/dev/null; then \
+		$(PYTHON) tests/bench/bench_torch.py $(BENCH_ARGS) $(BENCH_MODEL); \
+	else echo "bench-forward: no torch in $(PYTHON); PyTorch comparison skipped"; fi
 
 # ----------------------------------------------------------------- fuzzing
 # libFuzzer targets (clang): make fuzz [FUZZ_TIME=seconds per target]
@@ -219,6 +258,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: fuzz fuzz-build demo bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: fuzz fuzz-build demo bench bench-fetch bench-forward all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean check-tokenizer bench-tokenizer fuzz-tokenizer
 .SECONDARY:
