@@ -39,6 +39,7 @@ LIB_SRC = \
 	lib/eval/config.c \
 	lib/eval/cpuops.c \
 	lib/eval/model.c \
+	lib/eval/pyrandom.c \
 	lib/eval/regex.c \
 	lib/eval/safetensors.c \
 	lib/eval/tok_bpe.c \
@@ -80,6 +81,7 @@ UNIT_TESTS = \
 
 # Test programs (not filters) that the shell tests drive.
 TEST_TOOLS = \
+	tests/lmeval/pyrandom-dump \
 	tests/tokenizer/tok-encode
 
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
@@ -124,6 +126,9 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
 
 $(O)/tests/tokenizer/%: $(O)/tests/tokenizer/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_common)
+
+$(O)/tests/lmeval/%: $(O)/tests/lmeval/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(EVAL_LIBS) $(LIBS_common)
 
 $(O)/tests/bench/%: $(O)/tests/bench/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(EVAL_LIBS) $(LIBS_common)
