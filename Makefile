@@ -38,8 +38,15 @@ LIB_SRC = \
 	lib/eval/backend_cpu.c \
 	lib/eval/config.c \
 	lib/eval/cpuops.c \
+	lib/eval/lm.c \
+	lib/eval/metrics.c \
 	lib/eval/model.c \
+	lib/eval/prompt.c \
 	lib/eval/pyrandom.c \
+	lib/eval/pytext.c \
+	lib/eval/pytext_data.c \
+	lib/eval/scorer.c \
+	lib/eval/tasks.c \
 	lib/eval/regex.c \
 	lib/eval/safetensors.c \
 	lib/eval/tok_bpe.c \
