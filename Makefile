@@ -70,6 +70,7 @@ LIB_SRC = \
 	lib/yamlin.c
 
 FILTERS = \
+	eval-gpu \
 	hf-fetch
 
 UNIT_TESTS = \
@@ -100,6 +101,7 @@ TOOLS   = $(TEST_TOOLS:%=$(O)/%)
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
 LIBS_hf-fetch = -lcurl -lyaml
+LIBS_eval-gpu = $(EVAL_LIBS)
 LIBS_unit_test_yamlin = -lyaml
 
 # The evaluation engine (lib/eval/): OpenBLAS for GEMM, OpenMP (optional,
