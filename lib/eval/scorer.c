@@ -412,7 +412,8 @@ scorer_run(struct lm *lm, const struct scorer_opts *o, struct task_doc **docs, s
     const struct task *t = o->task;
     bool mmlu = !strcmp(t->name, "mmlu");
     size_t nsubj = mmlu ? task_mmlu_n_subjects : 1, first = res->n;
-    struct task_doc **d = xcalloc(n_docs + 1, sizeof(*d)), **p = xcalloc(n_shots + 1, sizeof(*p));
+    struct task_doc **d = xcalloc(n_docs + 1, sizeof(*d));
+    struct task_doc **p = xcalloc(n_docs + n_shots + 1, sizeof(*p));
     int nshot = o->num_fewshot >= 0 ? o->num_fewshot : t->default_fewshot, rc = 0;
 
     res->num_fewshot = nshot;
