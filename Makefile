@@ -169,7 +169,18 @@ check-tokenizer: $(TOOLS)
 bench-tokenizer: $(TOOLS)
 	@$(TEST_ENV) sh tests/bench/bench-tokenizer.sh
 
-bench: bench-fetch bench-tokenizer bench-forward
+bench: bench-fetch bench-tokenizer bench-forward bench-eval
+
+# eval-gpu vs lm-evaluation-harness: wall time of each oracle task, same rows and model.
+bench-eval: all
+	@sh tests/bench/bench-eval.sh $(abspath $(BIN)) $(abspath $(PYTHON))
+
+# Re-run lm-eval itself (installed into the venv on demand), rewrite the oracle
+# files, then compare eval-gpu with them.
+check-lmeval: all
+	@$(PYTHON) -c 'import lm_eval' 2>/dev/null || $(PYTHON) -m pip install -q '$(LMEVAL_PIP)'
+	HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 $(PYTHON) tests/lmeval/run_lmeval.py
+	@$(TEST_ENV) sh tests/sh/t-lmeval.sh
 
 bench-fetch: all
 	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
@@ -243,6 +254,8 @@ fuzz: fuzz-build
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev python3 python3-venv curl
 PIP_PKGS = huggingface_hub tokenizers
+# The oracle of eval-gpu (make check-lmeval); make check runs without it.
+LMEVAL_PIP = lm-eval[hf]==0.4.13
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -273,5 +286,5 @@ clean:
 	rm -rf build bin tests/tmp
 
 .PHONY: fuzz fuzz-build demo bench bench-fetch bench-forward all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
-	install uninstall clean check-tokenizer bench-tokenizer fuzz-tokenizer
+	install uninstall clean check-tokenizer bench-tokenizer fuzz-tokenizer bench-eval check-lmeval
 .SECONDARY:

@@ -69,7 +69,8 @@ def compare(evalgpu, path):
     o = json.load(open(path, encoding="utf-8"))
     model, task, n = o["model"], o["task"], o["num_fewshot"]
     label = "%s %s %d-shot" % (model, task, n)
-    cmd = [evalgpu, "-m", os.path.join(FIX, model), "-t", task, "-n", str(n), "--details"]
+    cmd = [evalgpu, "--threads", "1", "-m", os.path.join(FIX, model), "-t", task, "-n", str(n),
+           "--details"]
     if task == "generic":
         cmd += GENERIC
     p = subprocess.run(cmd, input=rows_for(task).encode(), capture_output=True)
