@@ -110,6 +110,13 @@ def compare(evalgpu, path):
     total = 0
     for t, ss in o["samples"].items():
         mine = samples.get(t, [])
+        if ss and "generation" in ss[0]:
+            # lm-eval logs a generated doc once per filter: fold them together.
+            by_doc = {}
+            for a in ss:
+                by_doc.setdefault(a["doc_id"], dict(a, filtered_all=[]))["filtered_all"].append(
+                    a["filtered"][0] if isinstance(a["filtered"], list) else a["filtered"])
+            ss = [by_doc[k] for k in sorted(by_doc)]
         if len(mine) != len(ss):
             bad.append("%s: %d samples, lm-eval has %d" % (t, len(mine), len(ss)))
             continue
@@ -120,6 +127,8 @@ def compare(evalgpu, path):
                     bad.append("%s doc %d: prompt differs" % (t, a["doc_id"]))
                 if a["generation"] != b["generation"]:
                     bad.append("%s doc %d: generation %r != %r" % (t, a["doc_id"], a["generation"][:80], b["generation"][:80]))
+                if sorted(a["filtered_all"]) != sorted(b["filtered"].values()):
+                    bad.append("%s doc %d: filtered %r != %r" % (t, a["doc_id"], a["filtered_all"], b["filtered"]))
                 continue
             if a["contexts"] != sorted(set(b["contexts"]), key=b["contexts"].index) and a["contexts"] != b["contexts"] * len(a["contexts"]):
                 if not (len(set(a["contexts"])) == 1 and b["contexts"] == [a["contexts"][0]]) and a["contexts"] != b["contexts"]:
