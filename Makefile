@@ -78,7 +78,8 @@ LIB_SRC = \
 FILTERS = \
 	eval-gpu \
 	hf-fetch \
-	pr-open
+	pr-open \
+	recs
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
