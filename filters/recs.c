@@ -28,7 +28,7 @@
 #include "lib/xalloc.h"
 
 static const char usage_text[] =
-    "usage: recs [-qv] split [--dir dir] [--name template] [--kind kind] [file ...]\n"
+    "usage: recs [-qv] split [--dir dir] [--name template] [--kind kind] [--list file] [file ...]\n"
     "       recs [-qv] summary [file ...]\n";
 
 enum cmd { CMD_SPLIT, CMD_SUMMARY };
@@ -38,6 +38,7 @@ struct opts {
     const char *dir;
     const char *name;  /* e.g. "{repo}.ndjson" */
     const char *kind;  /* only records of this kind are split (others pass) */
+    const char *list;  /* also write the paths, one a line, to this file */
     char **files;
     size_t nfiles;
 };
@@ -130,6 +131,8 @@ split_finish(struct ctx *ctx)
 
     if (fs_mkdirs(ctx->o.dir, &err) < 0)
         die("%s", err.msg);
+    struct buf paths = BUF_INIT;
+
     json_object_foreach(ctx->files, name, list) {
         struct buf text = BUF_INIT, old = BUF_INIT;
         char *path = xstrfmt("%s/%s", ctx->o.dir, name);
@@ -150,11 +153,15 @@ split_finish(struct ctx *ctx)
             rec_set(rec, "changed", json_boolean(!same));
             ndjson_put(rec);
             json_decref(rec);
+            buf_addf(&paths, "%s\n", path);
         }
         buf_release(&text);
         buf_release(&old);
         free(path);
     }
+    if (ctx->o.list && fs_write_atomic(ctx->o.list, paths.buf, paths.len, &err) < 0)
+        die("%s", err.msg);
+    buf_release(&paths);
 }
 
 /* ---------------------------------------------------------------- summary */
@@ -209,12 +216,13 @@ summary_finish(struct ctx *ctx)
 static void
 parse_args(struct opts *o, int argc, char **argv)
 {
-    enum { OPT_DIR = 256, OPT_NAME, OPT_KIND };
+    enum { OPT_DIR = 256, OPT_NAME, OPT_KIND, OPT_LIST };
     static const struct option longopts[] = {
         CLI_LONGOPTS,
         { "dir", required_argument, NULL, OPT_DIR },
         { "name", required_argument, NULL, OPT_NAME },
         { "kind", required_argument, NULL, OPT_KIND },
+        { "list", required_argument, NULL, OPT_LIST },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -229,6 +237,8 @@ parse_args(struct opts *o, int argc, char **argv)
             o->name = optarg;
         else if (c == OPT_KIND)
             o->kind = optarg;
+        else if (c == OPT_LIST)
+            o->list = optarg;
         else
             cli_bad_option(usage_text, argv);
     }

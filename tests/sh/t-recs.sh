@@ -12,7 +12,8 @@ cat >"$TMP/in" <<'IN'
 IN
 
 test_expect_success 'split: one file per repo, records in order, the rest passed on' '
-	recs split --dir d --name "{repo}.ndjson" in >out &&
+	recs split --dir d --name "{repo}.ndjson" --list paths in >out &&
+	printf "d/org--a.ndjson\nd/org--b.ndjson\nd/..--..--x.ndjson\n" >want && test_cmp want paths &&
 	test_json out "[r[\"kind\"] for r in recs] == [\"note\", \"card\", \"split\", \"split\", \"split\"]" &&
 	test_json out "recs[1] == {\"kind\": \"card\", \"revision\": \"4\"}" &&
 	test_lines 2 d/org--a.ndjson && test_lines 1 d/org--b.ndjson && test_lines 1 "d/..--..--x.ndjson" &&
