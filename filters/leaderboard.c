@@ -12,13 +12,12 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lib/board.h"
 #include "lib/boardfmt.h"
 #include "lib/buf.h"
+#include "lib/cli.h"
 #include "lib/input.h"
 #include "lib/msg.h"
 #include "lib/ndjson.h"
@@ -170,10 +169,7 @@ enum {
 };
 
 static const struct option longopts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "quiet", no_argument, NULL, 'q' },
+    CLI_LONGOPTS,
     { "format", required_argument, NULL, 'f' },
     { "dataset", required_argument, NULL, 'd' },
     { "config", required_argument, NULL, 'c' },
@@ -217,20 +213,10 @@ parse_args(struct opts *o, int argc, char **argv)
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "hVvqf:d:c:s:m:n:t:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT "f:d:c:s:m:n:t:", longopts, NULL)) != -1) {
+        if (cli_common(c, usage_text))
+            continue;
         switch (c) {
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'V':
-            printf("leaderboard (evalpipe) %s\n", EVALPIPE_VERSION);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'v':
-            msg_set_verbosity(msg_verbosity() + 1);
-            break;
-        case 'q':
-            msg_set_verbosity(-1);
-            break;
         case 'f':
             o->format = parse_format(optarg);
             break;
@@ -261,7 +247,7 @@ parse_args(struct opts *o, int argc, char **argv)
             rec_set(o->direction, optarg, json_boolean(c == OPT_LOWER));
             break;
         default:
-            usage_error(usage_text, "unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(usage_text, argv);
         }
     }
     o->files = argv + optind;
