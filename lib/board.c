@@ -19,8 +19,9 @@
 /*
  * Metrics whose lower values are better, and metrics whose values are not
  * proportions ("raw": never rescaled between percent and fraction). Keys are
- * compared lower case with everything but letters and digits removed, so
- * "bits_per_byte", "Bits per byte" and "BitsPerByte" are one entry. Any
+ * compared lower case with everything but letters and digits removed (and
+ * written here that way), so "bits_per_byte", "Bits per byte" and
+ * "BitsPerByte" all find "bitsperbyte". Any
  * metric not listed is a higher-is-better proportion. To teach evalpipe a
  * metric, add a line here (and to the table in filters/leaderboard.1); for
  * one run, use leaderboard --lower-is-better / --higher-is-better.
