@@ -39,7 +39,9 @@ LIB_SRC = \
 	lib/rec.c \
 	lib/utf8.c \
 	lib/xalloc.c \
-	lib/yamlin.c
+	lib/yamledit.c \
+	lib/yamlin.c \
+	lib/yamlout.c
 
 FILTERS =
 
@@ -49,7 +51,9 @@ UNIT_TESTS = \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_utf8 \
-	tests/unit/test_yamlin
+	tests/unit/test_yamledit \
+	tests/unit/test_yamlin \
+	tests/unit/test_yamlout
 
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIBA    = $(O)/lib/libevalpipe.a
@@ -59,6 +63,8 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
 LIBS_unit_test_yamlin = -lyaml
+LIBS_unit_test_yamledit = -lyaml
+LIBS_unit_test_yamlout = -lyaml
 
 # ----------------------------------------------------------------- rules
 all: $(BINS)
