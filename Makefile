@@ -33,6 +33,8 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 LIB_SRC = \
 	lib/buf.c \
 	lib/frontmatter.c \
+	lib/input.c \
+	lib/modelindex.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
@@ -43,11 +45,13 @@ LIB_SRC = \
 	lib/yamlin.c \
 	lib/yamlout.c
 
-FILTERS =
+FILTERS = \
+	merge-index
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
 	tests/unit/test_frontmatter \
+	tests/unit/test_modelindex \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_utf8 \
