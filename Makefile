@@ -46,7 +46,8 @@ LIB_SRC = \
 	lib/yamlout.c
 
 FILTERS = \
-	merge-index
+	merge-index \
+	yaml-emit
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
@@ -66,6 +67,7 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
+LIBS_yaml-emit = -lyaml
 LIBS_unit_test_yamlin = -lyaml
 LIBS_unit_test_yamledit = -lyaml
 LIBS_unit_test_yamlout = -lyaml
