@@ -60,14 +60,20 @@ UNIT_TESTS = \
 	tests/unit/test_yamlin \
 	tests/unit/test_yamlout
 
+# Programs the tests use (not installed).
+TEST_TOOLS = \
+	tests/tools/mkcard
+
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIBA    = $(O)/lib/libevalpipe.a
 BINS    = $(FILTERS:%=$(BIN)/%)
 UNITS   = $(UNIT_TESTS:%=$(O)/%)
+TOOLS   = $(TEST_TOOLS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
 LIBS_yaml-emit = -lyaml
+LIBS_tool_mkcard = -lyaml
 LIBS_unit_test_yamlin = -lyaml
 LIBS_unit_test_yamledit = -lyaml
 LIBS_unit_test_yamlout = -lyaml
@@ -90,21 +96,25 @@ $(BIN)/%: $(O)/filters/%.o $(LIBA)
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_unit_$*) -lcurl -lyaml $(LIBS_common)
 
+$(O)/tests/tools/%: $(O)/tests/tools/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_tool_$*) $(LIBS_common)
+
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 # ----------------------------------------------------------------- tests
-TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON))
+TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON)) \
+	EP_TOOLS=$(abspath $(O)/tests/tools)
 
-check: deps all $(UNITS)
+check: deps all $(UNITS) $(TOOLS)
 	@$(TEST_ENV) sh tests/run.sh
 
 check-unit: $(UNITS)
 	@$(TEST_ENV) sh tests/run.sh unit
 
-check-golden: all
+check-golden: all $(TOOLS)
 	@$(TEST_ENV) UPDATE=$(UPDATE) sh tests/run.sh golden
 
-check-sh: all
+check-sh: all $(TOOLS)
 	@$(TEST_ENV) sh tests/run.sh sh
 
 check-links: all

@@ -582,6 +582,30 @@ sort_edits(struct editor *ed)
     return 0;
 }
 
+/* The index in root's kids of the last key `key` (the one a reader keeps), or 0 if none. */
+static size_t
+key_index(const struct ynode *root, const char *key)
+{
+    size_t found = 0;
+
+    if (root->kind != YN_MAP)
+        return 0;
+    for (size_t i = 0; i + 1 < root->nkids; i += 2)
+        if (root->kids[i]->kind == YN_SCALAR && root->kids[i]->len == strlen(key) &&
+            !memcmp(root->kids[i]->text, key, root->kids[i]->len))
+            found = i + 1;
+    return found;
+}
+
+/* The value node of top-level `key`, or NULL. */
+static const struct ynode *
+find_key(const struct ynode *root, const char *key)
+{
+    size_t i = key_index(root, key);
+
+    return i ? root->kids[i] : NULL;
+}
+
 /* Record the edits that set key to value: finely, or (whole) by replacing the key's value. */
 static int
 edit_key(struct editor *ed, const struct ynode *root, const json_t *old, const char *key,
@@ -592,15 +616,15 @@ edit_key(struct editor *ed, const struct ynode *root, const json_t *old, const c
     size_t col = 0;
 
     if (root) {
+        size_t i = key_index(root, key);
+
         if (root->kind != YN_MAP || root->flow || root->tagged || !root->nkids)
             return -1;
         col = root->kids[0]->col;
-        for (size_t i = 0; i + 1 < root->nkids; i += 2)
-            if (root->kids[i]->kind == YN_SCALAR && root->kids[i]->len == strlen(key) &&
-                !memcmp(root->kids[i]->text, key, root->kids[i]->len)) {
-                k = root->kids[i];
-                v = root->kids[i + 1];
-            }
+        if (i) {
+            k = root->kids[i - 1];
+            v = root->kids[i];
+        }
     }
     if (k) {
         struct place pl = { false, k->col, 0 };
@@ -686,8 +710,13 @@ yamledit_set(struct buf *out, const char *yaml, size_t len, const char *key, con
     ed.st.eol = memchr(yaml, '\n', len) || memchr(yaml, '\r', len) ? frontmatter_eol(yaml, len)
                 : eol                                              ? eol
                                                                    : "\n";
-    if (root)
+    if (root) { /* the key's own value first: its habits win */
+        const struct ynode *v = find_key(root, key);
+
+        if (v)
+            detect_style(v, &ed.st, &seen);
         detect_style(root, &ed.st, &seen);
+    }
     err->msg[0] = '\0';
     for (int whole = 0; whole < 2 && rc < 0; whole++) {
         drop_edits(&ed, 0);
