@@ -273,14 +273,19 @@ process_card(struct ctx *c, const json_t *card, const struct input *in)
     const char *repo = rec_str(card, "repo"), *fm = rec_str(card, "front_matter");
     const char *body = rec_str(card, "body");
     const json_t *meta = json_object_get(card, "metadata");
-    struct rec_where w = { repo, NULL, repo ? 0 : input_line(in) };
+    struct rec_where w = { repo, NULL, input_line(in) };
     struct buf text = BUF_INIT, out = BUF_INIT;
     struct ep_err err;
     int rc;
 
-    if (!repo || !body) {
-        rec_error(&w, NULL, "%s:%zu: card record lacks \"%s\"", input_name(in), input_line(in),
-                  repo ? "body" : "repo");
+    if (!repo) {
+        rec_error(&w, NULL, "%s:%zu: card record has no \"repo\"", input_name(in),
+                  input_line(in));
+        c->rc = RC_PARTIAL;
+        return;
+    }
+    if (!body) {
+        rec_error(&w, NULL, "card record has no \"body\"");
         c->rc = RC_PARTIAL;
         return;
     }
@@ -300,7 +305,7 @@ process_card(struct ctx *c, const json_t *card, const struct input *in)
         rc = 0;
     }
     if (rc < 0) {
-        rec_error(&w, NULL, "cannot rewrite the model-index of '%s': %s",
+        rec_error(&w, NULL, "cannot rewrite model-index in '%s': %s",
                   rec_str(card, "path") ? rec_str(card, "path") : "README.md", err.msg);
         c->rc = RC_PARTIAL;
     } else {
@@ -444,8 +449,10 @@ duplicate(const json_t *entries, const json_t *e)
     json_t *x;
 
     json_array_foreach(entries, i, x) {
+        const json_t *n1 = json_object_get(x, "notes"), *n2 = json_object_get(e, "notes");
+
         if (json_equal(json_object_get(x, "dataset"), json_object_get(e, "dataset")) &&
-            json_equal(json_object_get(x, "notes"), json_object_get(e, "notes")))
+            (n1 == n2 || json_equal(n1, n2)))
             return true;
     }
     return false;

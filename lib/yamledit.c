@@ -618,8 +618,10 @@ edit_key(struct editor *ed, const struct ynode *root, const json_t *old, const c
     if (root) {
         size_t i = key_index(root, key);
 
-        if (root->kind != YN_MAP || root->flow || root->tagged || !root->nkids)
+        if (root->kind != YN_MAP || root->flow || root->tagged || !root->nkids) {
+            ep_err_set(ed->err, "the document is not a block mapping");
             return -1;
+        }
         col = root->kids[0]->col;
         if (i) {
             k = root->kids[i - 1];
@@ -724,7 +726,7 @@ yamledit_set(struct buf *out, const char *yaml, size_t len, const char *key, con
             rc = 1;
     }
     if (rc < 0 && !err->msg[0])
-        ep_err_set(err, "cannot rewrite '%s' without changing the rest of the YAML", key);
+        ep_err_set(err, "no edit of '%s' reads back as intended", key);
 out:
     drop_edits(&ed, 0);
     free(ed.edits);
