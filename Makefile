@@ -117,6 +117,16 @@ check-golden: all $(TOOLS)
 check-sh: all $(TOOLS)
 	@$(TEST_ENV) sh tests/run.sh sh
 
+# libFuzzer targets (clang): make fuzz, then run build/fuzz/fuzz_NAME.
+FUZZ_CC      = clang
+FUZZ_TARGETS = tests/fuzz/fuzz_yamledit
+fuzz: $(FUZZ_TARGETS:tests/fuzz/%=build/fuzz/%)
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(EP_CPPFLAGS) -std=c11 -o $@ $< \
+		$(LIB_SRC) -lyaml $(LIBS_common)
+
 check-links: all
 	@sh tests/check-links.sh $(BIN)
 
@@ -162,6 +172,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps fuzz \
 	install uninstall clean
 .SECONDARY:
