@@ -32,13 +32,22 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
 	lib/buf.c \
+	lib/card.c \
+	lib/commit.c \
+	lib/diff.c \
+	lib/download.c \
 	lib/frontmatter.c \
+	lib/hfcache.c \
+	lib/hfenv.c \
+	lib/http.c \
+	lib/hub.c \
 	lib/input.c \
 	lib/modelindex.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
 	lib/rec.c \
+	lib/sha.c \
 	lib/utf8.c \
 	lib/xalloc.c \
 	lib/yamledit.c \
@@ -46,34 +55,35 @@ LIB_SRC = \
 	lib/yamlout.c
 
 FILTERS = \
+	hf-fetch \
 	merge-index \
+	pr-open \
 	yaml-emit
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_commit \
+	tests/unit/test_diff \
 	tests/unit/test_frontmatter \
 	tests/unit/test_modelindex \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
+	tests/unit/test_sha \
 	tests/unit/test_utf8 \
 	tests/unit/test_yamledit \
 	tests/unit/test_yamlin \
 	tests/unit/test_yamlout
 
-# Programs the tests use (not installed).
-TEST_TOOLS = \
-	tests/tools/mkcard
-
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIBA    = $(O)/lib/libevalpipe.a
 BINS    = $(FILTERS:%=$(BIN)/%)
 UNITS   = $(UNIT_TESTS:%=$(O)/%)
-TOOLS   = $(TEST_TOOLS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
+LIBS_hf-fetch = -lcurl -lyaml
+LIBS_pr-open = -lcurl
 LIBS_yaml-emit = -lyaml
-LIBS_tool_mkcard = -lyaml
 LIBS_unit_test_yamlin = -lyaml
 LIBS_unit_test_yamledit = -lyaml
 LIBS_unit_test_yamlout = -lyaml
@@ -96,39 +106,35 @@ $(BIN)/%: $(O)/filters/%.o $(LIBA)
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_unit_$*) -lcurl -lyaml $(LIBS_common)
 
-$(O)/tests/tools/%: $(O)/tests/tools/%.o $(LIBA)
-	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_tool_$*) $(LIBS_common)
-
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 # ----------------------------------------------------------------- tests
-TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON)) \
-	EP_TOOLS=$(abspath $(O)/tests/tools)
+TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON))
 
-check: deps all $(UNITS) $(TOOLS)
+check: deps all $(UNITS)
+	@sh tests/check-src.sh
+	@sh tests/check-links.sh $(BIN)
 	@$(TEST_ENV) sh tests/run.sh
 
 check-unit: $(UNITS)
 	@$(TEST_ENV) sh tests/run.sh unit
 
-check-golden: all $(TOOLS)
+check-golden: all
 	@$(TEST_ENV) UPDATE=$(UPDATE) sh tests/run.sh golden
 
-check-sh: all $(TOOLS)
+check-sh: all
 	@$(TEST_ENV) sh tests/run.sh sh
 
-# libFuzzer targets (clang): make fuzz, then run build/fuzz/fuzz_NAME.
-FUZZ_CC      = clang
-FUZZ_TARGETS = tests/fuzz/fuzz_yamledit
-fuzz: $(FUZZ_TARGETS:tests/fuzz/%=build/fuzz/%)
+bench: bench-fetch
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(EP_CPPFLAGS) -std=c11 -o $@ $< \
-		$(LIB_SRC) -lyaml $(LIBS_common)
+bench-fetch: all
+	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
 
 check-links: all
 	@sh tests/check-links.sh $(BIN)
+
+demo: deps all
+	@sh examples/demo.sh
 
 check-src:
 	@sh tests/check-src.sh
@@ -138,6 +144,32 @@ fmt:
 
 check-fmt:
 	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+
+# ----------------------------------------------------------------- fuzzing
+# libFuzzer targets (clang): make fuzz [FUZZ_TIME=seconds per target]
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_O       = build/fuzz
+FUZZ_CC      = clang
+FUZZ_FLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lcurl -lyaml -ljansson -lm
+FUZZ_TIME   ?= 60
+
+$(FUZZ_O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_O)/bin/%: $(FUZZ_O)/tests/fuzz/%.o $(FUZZ_O)/libfuzz.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_O)/bin $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 # ----------------------------------------------------------------- deps
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
@@ -172,6 +204,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps fuzz \
+.PHONY: fuzz fuzz-build demo bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean
 .SECONDARY:

@@ -25,7 +25,8 @@
 #include "lib/rec.h"
 #include "lib/xalloc.h"
 
-#define USAGE "usage: merge-index [-hkqrVv] [-c | -s | -t] [-n name] [file ...]\n"
+static const char usage_text[] =
+    "usage: merge-index [-hkqrVv] [-c | -s | -t] [-n name] [file ...]\n";
 
 enum mode { MODE_MERGE, MODE_CHECK, MODE_SHOW, MODE_TABLE };
 
@@ -55,37 +56,31 @@ struct ctx {
 
 /* ------------------------------------------------------------ options */
 
+static const char usage_help[] =
+    "\nMerge score records into the model-index of card records.\n\n"
+    "  -c, --check           check each card's model-index against the Hub's rules\n"
+    "  -s, --show            write each card's model-index entries as score records\n"
+    "  -t, --table           show each card's model-index entries as a table\n"
+    "  -r, --replace         replace conflicting values (never verified ones)\n"
+    "  -k, --keep-scores     also write the merged score records, after the card\n"
+    "  -n, --model-name NAME put new results under the model entry NAME\n"
+    "  -q, --quiet           no warnings\n"
+    "  -v, --verbose         say more on stderr\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         print the version\n";
+
 static void
 usage(void)
 {
-    printf(USAGE "\n"
-                 "Merge score records into the model-index of card records.\n\n"
-                 "  -c, --check           check each card's model-index against the Hub's rules\n"
-                 "  -s, --show            write each card's model-index entries as score records\n"
-                 "  -t, --table           show each card's model-index entries as a table\n"
-                 "  -r, --replace         replace conflicting values (never verified ones)\n"
-                 "  -k, --keep-scores     also write the merged score records, after the card\n"
-                 "  -n, --model-name NAME put new results under the model entry NAME\n"
-                 "  -q, --quiet           no warnings\n"
-                 "  -v, --verbose         say more on stderr\n"
-                 "  -h, --help            this help\n"
-                 "  -V, --version         print the version\n");
-}
-
-static void
-bad_usage(const char *what)
-{
-    struct buf b = BUF_INIT;
-
-    buf_addf(&b, USAGE "merge-index: %s\ntry 'merge-index --help'\n", what);
-    usage_die(b.buf);
+    fputs(usage_text, stdout);
+    fputs(usage_help, stdout);
 }
 
 static void
 set_mode(struct opts *o, enum mode m)
 {
     if (o->mode != MODE_MERGE && o->mode != m)
-        bad_usage("-c, -s and -t do not go together");
+        usage_error(usage_text, "-c, -s and -t do not go together");
     o->mode = m;
 }
 
@@ -106,7 +101,6 @@ parse_args(struct opts *o, int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    char what[256];
     int c;
 
     opterr = 0;
@@ -129,7 +123,7 @@ parse_args(struct opts *o, int argc, char **argv)
             break;
         case 'n':
             if (!*optarg)
-                bad_usage("the model name is empty");
+                usage_error(usage_text, "the model name is empty");
             o->model_name = optarg;
             break;
         case 'q':
@@ -147,12 +141,9 @@ parse_args(struct opts *o, int argc, char **argv)
             ndjson_close_stdout();
             exit(RC_OK);
         case ':':
-            snprintf(what, sizeof(what), "option '%s' needs a value", argv[optind - 1]);
-            bad_usage(what);
-            break;
+            usage_error(usage_text, "option '%s' needs a value", argv[optind - 1]);
         default:
-            snprintf(what, sizeof(what), "unknown option '%s'", argv[optind - 1]);
-            bad_usage(what);
+            usage_error(usage_text, "unknown option '%s'", argv[optind - 1]);
         }
     }
     return optind;

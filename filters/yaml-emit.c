@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "lib/buf.h"
+#include "lib/card.h"
 #include "lib/frontmatter.h"
 #include "lib/input.h"
 #include "lib/msg.h"
@@ -30,9 +31,8 @@
 #include "lib/yamlin.h"
 #include "lib/yamlout.h"
 
-#define USAGE                                                                                 \
-    "usage: yaml-emit [-ehpqRVv] [-d date] [-m metric] [-N notes] [-t dataset[:config]=task]" \
-    " [file ...]\n"
+static const char usage_text[] = "usage: yaml-emit [-ehpqRVv] [-d date] [-m metric] [-N notes] "
+                                 "[-t dataset[:config]=task] [file ...]\n";
 
 /* One -t mapping: DATASET[:CONFIG]=TASK. */
 struct task_map {
@@ -63,32 +63,26 @@ struct ctx {
 
 /* ------------------------------------------------------------ options */
 
+static const char usage_help[] =
+    "\nWrite card metadata as README.md (model-index) or .eval_results/*.yaml files.\n\n"
+    "  -e, --eval-results     score records to .eval_results/<benchmark>.yaml files\n"
+    "  -p, --preview          print the YAML instead of file records\n"
+    "  -R, --records          file records even when stdout is a terminal\n"
+    "  -t, --task-id MAP      task_id of a benchmark: DATASET=TASK or\n"
+    "                         DATASET:CONFIG=TASK (repeatable)\n"
+    "  -m, --metric TYPE      -e: only scores whose metric.type is TYPE\n"
+    "  -d, --date DATE        -e: the date of every entry (ISO 8601)\n"
+    "  -N, --notes TEXT       -e: the notes of every entry\n"
+    "  -q, --quiet            no warnings\n"
+    "  -v, --verbose          say more on stderr\n"
+    "  -h, --help             this help\n"
+    "  -V, --version          print the version\n";
+
 static void
 usage(void)
 {
-    printf(USAGE "\n"
-                 "Write card metadata as README.md (model-index) or .eval_results/*.yaml files.\n\n"
-                 "  -e, --eval-results     score records to .eval_results/<benchmark>.yaml files\n"
-                 "  -p, --preview          print the YAML instead of file records\n"
-                 "  -R, --records          file records even when stdout is a terminal\n"
-                 "  -t, --task-id MAP      task_id of a benchmark: DATASET=TASK or\n"
-                 "                         DATASET:CONFIG=TASK (repeatable)\n"
-                 "  -m, --metric TYPE      -e: only scores whose metric.type is TYPE\n"
-                 "  -d, --date DATE        -e: the date of every entry (ISO 8601)\n"
-                 "  -N, --notes TEXT       -e: the notes of every entry\n"
-                 "  -q, --quiet            no warnings\n"
-                 "  -v, --verbose          say more on stderr\n"
-                 "  -h, --help             this help\n"
-                 "  -V, --version          print the version\n");
-}
-
-static void
-bad_usage(const char *what)
-{
-    struct buf b = BUF_INIT;
-
-    buf_addf(&b, USAGE "yaml-emit: %s\ntry 'yaml-emit --help'\n", what);
-    usage_die(b.buf);
+    fputs(usage_text, stdout);
+    fputs(usage_help, stdout);
 }
 
 /* DATASET[:CONFIG]=TASK (the dataset id has a '/', the config no '='). */
@@ -99,7 +93,7 @@ add_task_map(struct opts *o, const char *arg)
     struct task_map *m;
 
     if (!eq || eq == arg || !eq[1])
-        bad_usage("-t wants DATASET=TASK or DATASET:CONFIG=TASK");
+        usage_error(usage_text, "-t wants DATASET=TASK or DATASET:CONFIG=TASK, not '%s'", arg);
     colon = memchr(arg, ':', (size_t)(eq - arg));
     ALLOC_GROW(o->maps, o->nmaps + 1, o->alloc_maps);
     m = &o->maps[o->nmaps++];
@@ -130,7 +124,6 @@ parse_args(struct opts *o, int argc, char **argv)
         { "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
     };
-    char what[256];
     int c;
 
     opterr = 0;
@@ -172,12 +165,9 @@ parse_args(struct opts *o, int argc, char **argv)
             ndjson_close_stdout();
             exit(RC_OK);
         case ':':
-            snprintf(what, sizeof(what), "option '%s' needs a value", argv[optind - 1]);
-            bad_usage(what);
-            break;
+            usage_error(usage_text, "option '%s' needs a value", argv[optind - 1]);
         default:
-            snprintf(what, sizeof(what), "unknown option '%s'", argv[optind - 1]);
-            bad_usage(what);
+            usage_error(usage_text, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (o->preview < 0)
@@ -270,8 +260,7 @@ rewrite_readme(struct buf *out, const char *text, size_t len, const json_t *mi, 
 static void
 process_card(struct ctx *c, const json_t *card, const struct input *in)
 {
-    const char *repo = rec_str(card, "repo"), *fm = rec_str(card, "front_matter");
-    const char *body = rec_str(card, "body");
+    const char *repo = rec_str(card, "repo"), *body = rec_str(card, "body");
     const json_t *meta = json_object_get(card, "metadata");
     struct rec_where w = { repo, NULL, input_line(in) };
     struct buf text = BUF_INIT, out = BUF_INIT;
@@ -279,8 +268,7 @@ process_card(struct ctx *c, const json_t *card, const struct input *in)
     int rc;
 
     if (!repo) {
-        rec_error(&w, NULL, "%s:%zu: card record has no \"repo\"", input_name(in),
-                  input_line(in));
+        rec_error(&w, NULL, "%s:%zu: card record has no \"repo\"", input_name(in), input_line(in));
         c->rc = RC_PARTIAL;
         return;
     }
@@ -295,9 +283,7 @@ process_card(struct ctx *c, const json_t *card, const struct input *in)
         c->rc = RC_PARTIAL;
         return;
     }
-    if (fm)
-        buf_add(&text, fm, json_string_length(json_object_get(card, "front_matter")));
-    buf_add(&text, body, json_string_length(json_object_get(card, "body")));
+    card_text(card, &text);
     if (json_object_get(meta, "model-index")) {
         rc = rewrite_readme(&out, text.buf, text.len, json_object_get(meta, "model-index"), &err);
     } else {
@@ -517,13 +503,16 @@ flush(struct ctx *c)
     json_array_clear(c->scores);
 }
 
-/* -e: gather a repo's scores; a card of the repo lends its revision. */
+/*
+ * -e: gather a repo's scores. Its card, or a file record made from the card,
+ * passes through and lends the revision the files are based on.
+ */
 static void
 gather(struct ctx *c, json_t *rec, const struct input *in)
 {
     const char *repo = rec_str(rec, "repo");
     const char *metric = str_at(rec, "metric", "type");
-    bool card = rec_is(rec, "card");
+    bool card = !rec_is(rec, "score");
 
     if (card)
         ndjson_put(rec);
@@ -544,7 +533,9 @@ gather(struct ctx *c, json_t *rec, const struct input *in)
     if (card) {
         free(c->revision);
         free(c->type);
-        c->revision = rec_str(rec, "revision") ? xstrdup(rec_str(rec, "revision")) : NULL;
+        const char *rev = rec_str(rec, rec_is(rec, "file") ? "base_revision" : "revision");
+
+        c->revision = rev ? xstrdup(rev) : NULL;
         c->type = rec_str(rec, "type") ? xstrdup(rec_str(rec, "type")) : NULL;
     } else if (!c->o.metric || (metric && !strcmp(metric, c->o.metric))) {
         json_array_append(c->scores, rec);
@@ -556,7 +547,7 @@ gather(struct ctx *c, json_t *rec, const struct input *in)
 static void
 process(struct ctx *c, json_t *rec, const struct input *in)
 {
-    if (c->o.eval_results && (rec_is(rec, "score") || rec_is(rec, "card")))
+    if (c->o.eval_results && (rec_is(rec, "score") || rec_is(rec, "card") || rec_is(rec, "file")))
         gather(c, rec, in);
     else if (!c->o.eval_results && rec_is(rec, "card"))
         process_card(c, rec, in);

@@ -363,6 +363,13 @@ change_entry(const json_t *score, const char *status, const json_t *entry)
     copy_if(c, "split", at(score, "dataset", "split"));
     copy_if(c, "metric", at(score, "metric", "type"));
     copy_if(c, "value", at(score, "metric", "value"));
+    if (json_is_object(json_object_get(score, "source"))) {
+        json_t *src = json_object();
+
+        copy_if(src, "name", at(score, "source", "name"));
+        copy_if(src, "url", at(score, "source", "url"));
+        rec_set(c, "source", src);
+    }
     return c;
 }
 

@@ -21,7 +21,19 @@ with open(os.path.join(out, "index"), "w") as index:
 PYEOF
 }
 
-# mkcard FILE...: card records for README fixtures (until hf-fetch local is wired in).
+# mkcard [-r REPO] FILE...: card records for README fixtures, made by
+# `hf-fetch local` (repo test/NAME for NAME.md unless -r). Each fixture is
+# copied out of the source tree first, so that no git revision leaks in.
 mkcard() {
-	"$EP_TOOLS/mkcard" "$@"
+	_repo=
+	if [ "$1" = -r ]; then
+		_repo=$2
+		shift 2
+	fi
+	for _f; do
+		_n=$(basename "$_f" .md)
+		mkdir -p "$TMP/.cards/$_n" && cp "$_f" "$TMP/.cards/$_n/README.md" || return 2
+		hf-fetch local --repo "${_repo:-test/$_n}" "$TMP/.cards/$_n/README.md" 2>/dev/null |
+			grep '"kind":"card"' || return 1
+	done
 }

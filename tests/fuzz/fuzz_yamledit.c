@@ -2,7 +2,7 @@
  * fuzz_yamledit — libFuzzer target for the README path of yaml-emit: split
  * the front matter, parse it, and set its model-index with lib/yamledit.
  *
- *   make fuzz && build/fuzz/fuzz_yamledit -max_total_time=300 build/fuzz/corpus tests/data/cards
+ *   make fuzz FUZZ_TIME=300   (or build/fuzz/bin/fuzz_yamledit after make fuzz-build)
  *
  * Invariants checked (abort on violation): setting model-index to what the
  * document already says changes no byte; any edit that succeeds reads back as
