@@ -207,15 +207,12 @@ change_record(const json_t *card, const char *repo, json_t *entries, const size_
 static bool
 mergeable(struct ctx *c, const json_t *card, const struct rec_where *w)
 {
-    const json_t *meta = json_object_get(card, "metadata");
-    const json_t *mi = json_object_get(meta, "model-index");
+    const char *why;
+    const json_t *mi = json_object_get(mi_card_metadata(card, &why), "model-index");
     struct ep_err err;
 
-    if (json_object_get(card, "metadata_error") ||
-        (meta && !json_is_object(meta) && !json_is_null(meta))) {
-        rec_error(w, NULL, "card metadata does not parse (%s); card not merged",
-                  rec_str(card, "metadata_error") ? rec_str(card, "metadata_error")
-                                                  : "not a mapping");
+    if (why) {
+        rec_error(w, NULL, "card metadata does not parse (%s); card not merged", why);
     } else if (mi && mi_check_shape(mi, &err) < 0) {
         rec_error(w, NULL, "cannot merge into %s", err.msg);
     } else {
@@ -403,16 +400,13 @@ static void
 inspect_card(struct ctx *c, const json_t *card, const struct input *in)
 {
     struct rec_where w = { rec_str(card, "repo"), NULL, input_line(in) };
-    const json_t *meta = json_object_get(card, "metadata");
-    const json_t *mi = json_object_get(meta, "model-index");
+    const char *why;
+    const json_t *mi = json_object_get(mi_card_metadata(card, &why), "model-index");
     json_t *scores, *s;
     size_t i;
 
-    if (json_object_get(card, "metadata_error") ||
-        (meta && !json_is_object(meta) && !json_is_null(meta))) {
-        rec_error(&w, NULL, "card metadata does not parse (%s)",
-                  rec_str(card, "metadata_error") ? rec_str(card, "metadata_error")
-                                                  : "not a mapping");
+    if (why) {
+        rec_error(&w, NULL, "card metadata does not parse (%s)", why);
         c->rc = RC_PARTIAL;
         return;
     }

@@ -23,6 +23,7 @@
 #include "lib/card.h"
 #include "lib/frontmatter.h"
 #include "lib/input.h"
+#include "lib/modelindex.h"
 #include "lib/msg.h"
 #include "lib/ndjson.h"
 #include "lib/rec.h"
@@ -261,7 +262,8 @@ static void
 process_card(struct ctx *c, const json_t *card, const struct input *in)
 {
     const char *repo = rec_str(card, "repo"), *body = rec_str(card, "body");
-    const json_t *meta = json_object_get(card, "metadata");
+    const json_t *mi;
+    const char *why;
     struct rec_where w = { repo, NULL, input_line(in) };
     struct buf text = BUF_INIT, out = BUF_INIT;
     struct ep_err err;
@@ -277,15 +279,15 @@ process_card(struct ctx *c, const json_t *card, const struct input *in)
         c->rc = RC_PARTIAL;
         return;
     }
-    if (json_object_get(card, "metadata_error") ||
-        (meta && !json_is_object(meta) && !json_is_null(meta))) {
-        rec_error(&w, NULL, "card metadata does not parse; README not rewritten");
+    mi = json_object_get(mi_card_metadata(card, &why), "model-index");
+    if (why) {
+        rec_error(&w, NULL, "card metadata does not parse (%s); README not rewritten", why);
         c->rc = RC_PARTIAL;
         return;
     }
     card_text(card, &text);
-    if (json_object_get(meta, "model-index")) {
-        rc = rewrite_readme(&out, text.buf, text.len, json_object_get(meta, "model-index"), &err);
+    if (mi) {
+        rc = rewrite_readme(&out, text.buf, text.len, mi, &err);
     } else {
         buf_add(&out, text.buf, text.len);
         rc = 0;

@@ -53,6 +53,19 @@ copy_if(json_t *obj, const char *key, const json_t *v)
         rec_set(obj, key, json_deep_copy(v));
 }
 
+const json_t *
+mi_card_metadata(const json_t *card, const char **why)
+{
+    const json_t *meta = json_object_get(card, "metadata");
+
+    *why = NULL;
+    if (json_object_get(card, "metadata_error"))
+        *why = rec_str(card, "metadata_error") ? rec_str(card, "metadata_error") : "unknown";
+    else if (meta && !json_is_object(meta) && !json_is_null(meta))
+        *why = "not a mapping";
+    return *why || !json_is_object(meta) ? NULL : meta;
+}
+
 /* ------------------------------------------------------------ values */
 
 const char *

@@ -29,6 +29,14 @@ enum mi_match {
     MI_SCALED,  /* equal as a fraction and a percentage */
 };
 
+/*
+ * The metadata of a card record (borrowed; NULL when it has none, as without
+ * front matter), or NULL with *why set when its front matter did not parse
+ * (the card's "metadata_error") or is not a mapping: such a card is never
+ * rewritten. *why is NULL otherwise.
+ */
+const json_t *mi_card_metadata(const json_t *card, const char **why);
+
 /* "exact", "rounded", "scale" (NULL for MI_DIFFERENT). */
 const char *mi_match_name(enum mi_match m);
 

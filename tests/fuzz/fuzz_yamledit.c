@@ -4,6 +4,10 @@
  *
  *   make fuzz FUZZ_TIME=300   (or build/fuzz/bin/fuzz_yamledit after make fuzz-build)
  *
+ * The input is a README, optionally followed by a NUL byte and a second YAML
+ * document: its value becomes one more model-index to set, so that arbitrary
+ * differences between old and new values are tried too.
+ *
  * Invariants checked (abort on violation): setting model-index to what the
  * document already says changes no byte; any edit that succeeds reads back as
  * the old document with only model-index changed, and the README keeps its
@@ -51,24 +55,33 @@ check_edit(const char *yaml, size_t len, const json_t *old, const json_t *value)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *text = (const char *)data;
+    const char *text = (const char *)data, *nul = memchr(data, '\0', size);
     struct frontmatter fm;
     struct ep_err err;
-    json_t *old, *mi, *bigger, *entry;
+    json_t *old, *mi, *bigger, *entry, *other = NULL;
 
     msg_set_verbosity(-1);
+    if (nul) {
+        other = yamlin_parse(nul + 1, size - (size_t)(nul + 1 - text), &err);
+        size = (size_t)(nul - text);
+    }
     frontmatter_split(text, size, &fm);
-    if (!fm.found)
+    if (!fm.found) {
+        json_decref(other);
         return 0;
+    }
     old = yamlin_parse(text + fm.yaml_off, fm.yaml_len, &err);
-    if (!old)
+    if (!old) {
+        json_decref(other);
         return 0;
+    }
     if (json_is_null(old)) {
         json_decref(old);
         old = json_object();
     }
     if (!json_is_object(old)) {
         json_decref(old);
+        json_decref(other);
         return 0;
     }
     mi = json_object_get(old, "model-index");
@@ -87,6 +100,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else if (json_is_array(bigger))
         json_array_append(bigger, entry);
     check_edit(text + fm.yaml_off, fm.yaml_len, old, bigger);
+    if (other)
+        check_edit(text + fm.yaml_off, fm.yaml_len, old, other);
+    json_decref(other);
     json_decref(entry);
     json_decref(bigger);
     json_decref(old);
