@@ -33,10 +33,12 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 LIB_SRC = \
 	lib/buf.c \
 	lib/card.c \
+	lib/cli.c \
 	lib/commit.c \
 	lib/diff.c \
 	lib/download.c \
 	lib/frontmatter.c \
+	lib/fsutil.c \
 	lib/hfcache.c \
 	lib/hfenv.c \
 	lib/http.c \

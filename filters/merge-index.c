@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "lib/buf.h"
+#include "lib/cli.h"
 #include "lib/input.h"
 #include "lib/modelindex.h"
 #include "lib/msg.h"
@@ -25,9 +26,9 @@
 #include "lib/rec.h"
 #include "lib/xalloc.h"
 
-static const char usage_text[] =
-    "usage: merge-index [-hkqrVv] [-c | -s | -t] [-n name] [file ...]\n";
+#define USAGE "usage: merge-index [-hkqrVv] [-c | -s | -t] [-n name] [file ...]\n"
 
+static const char usage_text[] = USAGE;
 enum mode { MODE_MERGE, MODE_CHECK, MODE_SHOW, MODE_TABLE };
 
 /* The statuses of change entries, in the order a change record counts them. */
@@ -39,11 +40,10 @@ struct opts {
     bool replace;           /* -r: replace conflicting values */
     bool keep_scores;       /* -k: write the consumed scores after the change record */
     const char *model_name; /* -n */
-    int verbosity;
 };
-#define OPTS_INIT                         \
-    {                                     \
-        MODE_MERGE, false, false, NULL, 0 \
+#define OPTS_INIT          \
+    {                      \
+        .mode = MODE_MERGE \
     }
 
 struct ctx {
@@ -56,25 +56,18 @@ struct ctx {
 
 /* ------------------------------------------------------------ options */
 
-static const char usage_help[] =
-    "\nMerge score records into the model-index of card records.\n\n"
-    "  -c, --check           check each card's model-index against the Hub's rules\n"
-    "  -s, --show            write each card's model-index entries as score records\n"
-    "  -t, --table           show each card's model-index entries as a table\n"
-    "  -r, --replace         replace conflicting values (never verified ones)\n"
-    "  -k, --keep-scores     also write the merged score records, after the card\n"
-    "  -n, --model-name NAME put new results under the model entry NAME\n"
-    "  -q, --quiet           no warnings\n"
-    "  -v, --verbose         say more on stderr\n"
-    "  -h, --help            this help\n"
-    "  -V, --version         print the version\n";
-
-static void
-usage(void)
-{
-    fputs(usage_text, stdout);
-    fputs(usage_help, stdout);
-}
+static const char help_text[] =
+    USAGE "\nMerge score records into the model-index of card records.\n\n"
+          "  -c, --check           check each card's model-index against the Hub's rules\n"
+          "  -s, --show            write each card's model-index entries as score records\n"
+          "  -t, --table           show each card's model-index entries as a table\n"
+          "  -r, --replace         replace conflicting values (never verified ones)\n"
+          "  -k, --keep-scores     also write the merged score records, after the card\n"
+          "  -n, --model-name NAME put new results under the model entry NAME\n"
+          "  -q, --quiet           no warnings\n"
+          "  -v, --verbose         say more on stderr\n"
+          "  -h, --help            this help\n"
+          "  -V, --version         print the version\n";
 
 static void
 set_mode(struct opts *o, enum mode m)
@@ -95,16 +88,15 @@ parse_args(struct opts *o, int argc, char **argv)
         { "replace", no_argument, NULL, 'r' },
         { "keep-scores", no_argument, NULL, 'k' },
         { "model-name", required_argument, NULL, 'n' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
+        CLI_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":cstrkn:qvhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT "cstrkn:", longopts, NULL)) != -1) {
+        if (cli_common(c, help_text))
+            continue;
         switch (c) {
         case 'c':
             set_mode(o, MODE_CHECK);
@@ -126,24 +118,8 @@ parse_args(struct opts *o, int argc, char **argv)
                 usage_error(usage_text, "the model name is empty");
             o->model_name = optarg;
             break;
-        case 'q':
-            o->verbosity = -1;
-            break;
-        case 'v':
-            o->verbosity++;
-            break;
-        case 'h':
-            usage();
-            ndjson_close_stdout();
-            exit(RC_OK);
-        case 'V':
-            printf("merge-index (evalpipe) %s\n", EVALPIPE_VERSION);
-            ndjson_close_stdout();
-            exit(RC_OK);
-        case ':':
-            usage_error(usage_text, "option '%s' needs a value", argv[optind - 1]);
         default:
-            usage_error(usage_text, "unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(usage_text, argv);
         }
     }
     return optind;
@@ -461,7 +437,7 @@ process(struct ctx *c, json_t *rec, const struct input *in)
 int
 main(int argc, char **argv)
 {
-    struct ctx c = { OPTS_INIT, NULL, NULL, NULL, RC_OK };
+    struct ctx c = { .o = OPTS_INIT, .rc = RC_OK };
     struct input in;
     struct ep_err err;
     json_t *rec;
@@ -469,7 +445,6 @@ main(int argc, char **argv)
 
     msg_init(argv[0]);
     first = parse_args(&c.o, argc, argv);
-    msg_set_verbosity(c.o.verbosity);
     c.scores = json_array();
     input_init(&in, argv + first, (size_t)(argc - first));
     while ((rc = input_next(&in, &rec, &err)) == NDJSON_OK) {

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "lib/buf.h"
+#include "lib/cli.h"
 #include "lib/commit.h"
 #include "lib/diff.h"
 #include "lib/hfcache.h"
@@ -43,26 +44,23 @@ struct opts {
     size_t nfiles;
 };
 
-#define OPTS_INIT                      \
-    {                                  \
-        .branch = "main", .retries = 3 \
-    }
+#define OPTS_INIT { .branch = "main", .retries = 3 }
 
 /* The records of one repo, gathered until the next repo starts. */
 struct group {
     char *repo;
     enum hub_type type;
-    char *base;      /* base_revision of its files (all the same) */
-    json_t *files;   /* file records */
-    json_t *changes; /* change records */
-    size_t line;     /* input line of its first record */
-    char *error;     /* set when a record of the group was unusable */
+    char *base;       /* base_revision of its files (all the same) */
+    json_t *files;    /* file records */
+    json_t *changes;  /* change records */
+    size_t line;      /* input line of its first record */
+    char *error;      /* set when a record of the group was unusable */
 };
 
 /* One file to commit, with what the repo holds now. */
 struct proposal {
     struct commit_file *files;
-    char **old; /* current content at the base (NULL: new file) */
+    char **old;       /* current content at the base (NULL: new file) */
     size_t *old_len;
     size_t n;
     char marker[COMMIT_MARKER_MAX];
@@ -72,11 +70,12 @@ struct ctx {
     struct opts o;
     struct http_client *http;
     struct group g;
-    json_t *seen; /* repos already handled: their records must come together */
+    json_t *seen;     /* repos already handled: their records must come together */
     int rc;
 };
 
-static void fail(struct ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+fail(struct ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 fail(struct ctx *ctx, const char *fmt, ...)
@@ -181,8 +180,8 @@ propose(struct ctx *ctx, struct proposal *p)
             buf_release(&cur);
             return -1;
         }
-        p->files[p->n] =
-            (struct commit_file){ path, json_string_value(content), json_string_length(content) };
+        p->files[p->n] = (struct commit_file){ path, json_string_value(content),
+                                               json_string_length(content) };
         p->old[p->n] = have ? buf_detach(&cur, &p->old_len[p->n]) : NULL;
         buf_release(&cur);
         p->n++;
@@ -404,10 +403,9 @@ describe(const struct ctx *ctx, const struct proposal *p, struct buf *title, str
         buf_addf(desc, " `%s`%s", p->files[i].path, i + 1 < p->n ? "," : ".");
     buf_addstr(desc, " In `README.md` only the metadata block changes; the rest of the file is "
                      "kept byte for byte.\n\n");
-    buf_addf(desc,
-             "Prepared with evalpipe %s (a pipeline of hf-fetch, tables2json or an "
-             "importer, merge-index, yaml-emit and pr-open). Please check the values "
-             "against their source before merging.\n\n",
+    buf_addf(desc, "Prepared with evalpipe %s (a pipeline of hf-fetch, tables2json or an "
+                   "importer, merge-index, yaml-emit and pr-open). Please check the values "
+                   "against their source before merging.\n\n",
              EVALPIPE_VERSION);
     commit_marker_line(desc, p->marker);
     buf_addch(desc, '\n');
@@ -493,25 +491,22 @@ post_commit(struct ctx *ctx, const struct proposal *p, const char *title, const 
         if (http_ok(req)) {
             pr = committed(ctx, req);
         } else if (req->status == 409 || req->status == 412) {
-            fail(ctx,
-                 "the branch moved since revision %s (HTTP %ld): fetch the card again and "
-                 "rerun; nothing was written",
+            fail(ctx, "the branch moved since revision %s (HTTP %ld): fetch the card again and "
+                      "rerun; nothing was written",
                  ctx->g.base ? ctx->g.base : "(none)", req->status);
         } else if (!transient(req) || attempt >= ctx->o.retries) {
             fail(ctx, "%s", hub_error(req, "commit", msg, sizeof(msg)));
         } else {
             double wait = retry_after(req, attempt);
 
-            info("%s: commit answered %s; checking whether it landed", ctx->g.repo,
+            info("%s: %s; checking whether it landed", ctx->g.repo,
                  hub_error(req, "commit", msg, sizeof(msg)));
             sleep_for(wait);
             if (!ctx->o.direct && (pr = find_existing(ctx, p, msg, sizeof(msg), &failed))) {
                 rec_set_str(pr, "status", "opened"); /* it did land */
             } else if (!ctx->o.direct && failed) {
-                fail(ctx,
-                     "commit may or may not have landed, and checking failed (%s): "
-                     "rerun to check again; nothing more was sent",
-                     msg);
+                fail(ctx, "commit may or may not have landed, and checking failed (%s): "
+                          "rerun to check again; nothing more was sent", msg);
                 http_req_free(req);
                 break;
             } else if (ctx->o.direct) {
@@ -628,8 +623,8 @@ add_file(struct ctx *ctx, json_t *rec)
         g->error = xstrfmt("file record for %s: unknown type '%s'", path, type);
     else if (json_array_size(g->files) && t != g->type)
         g->error = xstrfmt("file records of one repo disagree on its type");
-    else if (json_array_size(g->files) &&
-             ((base == NULL) != (g->base == NULL) || (base && strcmp(base, g->base))))
+    else if (json_array_size(g->files) && ((base == NULL) != (g->base == NULL) ||
+                                           (base && strcmp(base, g->base))))
         g->error = xstrfmt("file records of one repo disagree on base_revision");
     if (g->error)
         return;
@@ -651,11 +646,11 @@ process_record(struct ctx *ctx, json_t *rec, const struct input *in)
         ndjson_put(rec);
         return;
     }
-    if (change)
-        ndjson_put(rec); /* informative for later stages too */
     if (!repo) {
         struct rec_where w = { .file = input_name(in), .line = input_line(in) };
 
+        if (change)
+            ndjson_put(rec);
         rec_error(&w, NULL, "%s record without \"repo\"", rec_kind(rec));
         ctx->rc = RC_PARTIAL;
         return;
@@ -671,10 +666,12 @@ process_record(struct ctx *ctx, json_t *rec, const struct input *in)
                                    "input by repo (one commit per repo)",
                                    repo);
     }
-    if (file)
+    if (file) {
         add_file(ctx, rec);
-    else
+    } else {
+        ndjson_put(rec); /* informative for later stages too */
         json_array_append(ctx->g.changes, rec);
+    }
 }
 
 /* ---------------------------------------------------------------- main */
@@ -682,17 +679,11 @@ process_record(struct ctx *ctx, json_t *rec, const struct input *in)
 enum { OPT_DIRECT = 256, OPT_FORCE, OPT_RETRIES, OPT_TITLE };
 
 static const struct option longopts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "dry-run", no_argument, NULL, 'n' },
-    { "branch", required_argument, NULL, 'b' },
-    { "direct", no_argument, NULL, OPT_DIRECT },
-    { "force", no_argument, NULL, OPT_FORCE },
+    CLI_LONGOPTS,
+    { "dry-run", no_argument, NULL, 'n' },    { "branch", required_argument, NULL, 'b' },
+    { "direct", no_argument, NULL, OPT_DIRECT }, { "force", no_argument, NULL, OPT_FORCE },
     { "retries", required_argument, NULL, OPT_RETRIES },
-    { "title", required_argument, NULL, OPT_TITLE },
-    { NULL, 0, NULL, 0 },
+    { "title", required_argument, NULL, OPT_TITLE }, { NULL, 0, NULL, 0 },
 };
 
 static void
@@ -702,20 +693,10 @@ parse_args(struct opts *o, int argc, char **argv)
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "hVvqnb:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT "nb:", longopts, NULL)) != -1) {
+        if (cli_common(c, usage_text))
+            continue;
         switch (c) {
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'V':
-            printf("pr-open (evalpipe) %s\n", EVALPIPE_VERSION);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'v':
-            msg_set_verbosity(msg_verbosity() + 1);
-            break;
-        case 'q':
-            msg_set_verbosity(-1);
-            break;
         case 'n':
             o->dry_run = true;
             break;
@@ -737,7 +718,7 @@ parse_args(struct opts *o, int argc, char **argv)
             o->title = optarg;
             break;
         default:
-            usage_error(usage_text, "unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(usage_text, argv);
         }
     }
     o->files = argv + optind;

@@ -21,6 +21,7 @@
 
 #include "lib/buf.h"
 #include "lib/card.h"
+#include "lib/cli.h"
 #include "lib/frontmatter.h"
 #include "lib/input.h"
 #include "lib/modelindex.h"
@@ -32,8 +33,11 @@
 #include "lib/yamlin.h"
 #include "lib/yamlout.h"
 
-static const char usage_text[] = "usage: yaml-emit [-ehpqRVv] [-d date] [-m metric] [-N notes] "
-                                 "[-t dataset[:config]=task] [file ...]\n";
+#define USAGE                                                                                  \
+    "usage: yaml-emit [-ehpqRVv] [-d date] [-m metric] [-N notes] [-t dataset[:config]=task] " \
+    "[file ...]\n"
+
+static const char usage_text[] = USAGE;
 
 /* One -t mapping: DATASET[:CONFIG]=TASK. */
 struct task_map {
@@ -46,11 +50,10 @@ struct opts {
     const char *date, *notes, *metric;
     struct task_map *maps;
     size_t nmaps, alloc_maps;
-    int verbosity;
 };
-#define OPTS_INIT                                  \
-    {                                              \
-        false, -1, NULL, NULL, NULL, NULL, 0, 0, 0 \
+#define OPTS_INIT     \
+    {                 \
+        .preview = -1 \
     }
 
 struct ctx {
@@ -64,27 +67,20 @@ struct ctx {
 
 /* ------------------------------------------------------------ options */
 
-static const char usage_help[] =
-    "\nWrite card metadata as README.md (model-index) or .eval_results/*.yaml files.\n\n"
-    "  -e, --eval-results     score records to .eval_results/<benchmark>.yaml files\n"
-    "  -p, --preview          print the YAML instead of file records\n"
-    "  -R, --records          file records even when stdout is a terminal\n"
-    "  -t, --task-id MAP      task_id of a benchmark: DATASET=TASK or\n"
-    "                         DATASET:CONFIG=TASK (repeatable)\n"
-    "  -m, --metric TYPE      -e: only scores whose metric.type is TYPE\n"
-    "  -d, --date DATE        -e: the date of every entry (ISO 8601)\n"
-    "  -N, --notes TEXT       -e: the notes of every entry\n"
-    "  -q, --quiet            no warnings\n"
-    "  -v, --verbose          say more on stderr\n"
-    "  -h, --help             this help\n"
-    "  -V, --version          print the version\n";
-
-static void
-usage(void)
-{
-    fputs(usage_text, stdout);
-    fputs(usage_help, stdout);
-}
+static const char help_text[] =
+    USAGE "\nWrite card metadata as README.md (model-index) or .eval_results/*.yaml files.\n\n"
+          "  -e, --eval-results     score records to .eval_results/<benchmark>.yaml files\n"
+          "  -p, --preview          print the YAML instead of file records\n"
+          "  -R, --records          file records even when stdout is a terminal\n"
+          "  -t, --task-id MAP      task_id of a benchmark: DATASET=TASK or\n"
+          "                         DATASET:CONFIG=TASK (repeatable)\n"
+          "  -m, --metric TYPE      -e: only scores whose metric.type is TYPE\n"
+          "  -d, --date DATE        -e: the date of every entry (ISO 8601)\n"
+          "  -N, --notes TEXT       -e: the notes of every entry\n"
+          "  -q, --quiet            no warnings\n"
+          "  -v, --verbose          say more on stderr\n"
+          "  -h, --help             this help\n"
+          "  -V, --version          print the version\n";
 
 /* DATASET[:CONFIG]=TASK (the dataset id has a '/', the config no '='). */
 static void
@@ -118,17 +114,22 @@ static int
 parse_args(struct opts *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "eval-results", no_argument, NULL, 'e' }, { "preview", no_argument, NULL, 'p' },
-        { "records", no_argument, NULL, 'R' },      { "task-id", required_argument, NULL, 't' },
-        { "metric", required_argument, NULL, 'm' }, { "date", required_argument, NULL, 'd' },
-        { "notes", required_argument, NULL, 'N' },  { "quiet", no_argument, NULL, 'q' },
-        { "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
+        { "eval-results", no_argument, NULL, 'e' },
+        { "preview", no_argument, NULL, 'p' },
+        { "records", no_argument, NULL, 'R' },
+        { "task-id", required_argument, NULL, 't' },
+        { "metric", required_argument, NULL, 'm' },
+        { "date", required_argument, NULL, 'd' },
+        { "notes", required_argument, NULL, 'N' },
+        CLI_LONGOPTS,
+        { NULL, 0, NULL, 0 },
     };
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":epRt:m:d:N:qvhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT "epRt:m:d:N:", longopts, NULL)) != -1) {
+        if (cli_common(c, help_text))
+            continue;
         switch (c) {
         case 'e':
             o->eval_results = true;
@@ -151,24 +152,8 @@ parse_args(struct opts *o, int argc, char **argv)
         case 'N':
             o->notes = optarg;
             break;
-        case 'q':
-            o->verbosity = -1;
-            break;
-        case 'v':
-            o->verbosity++;
-            break;
-        case 'h':
-            usage();
-            ndjson_close_stdout();
-            exit(RC_OK);
-        case 'V':
-            printf("yaml-emit (evalpipe) %s\n", EVALPIPE_VERSION);
-            ndjson_close_stdout();
-            exit(RC_OK);
-        case ':':
-            usage_error(usage_text, "option '%s' needs a value", argv[optind - 1]);
         default:
-            usage_error(usage_text, "unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(usage_text, argv);
         }
     }
     if (o->preview < 0)
@@ -560,7 +545,7 @@ process(struct ctx *c, json_t *rec, const struct input *in)
 int
 main(int argc, char **argv)
 {
-    struct ctx c = { OPTS_INIT, NULL, NULL, NULL, NULL, RC_OK };
+    struct ctx c = { .o = OPTS_INIT, .rc = RC_OK };
     struct input in;
     struct ep_err err;
     json_t *rec;
@@ -568,7 +553,6 @@ main(int argc, char **argv)
 
     msg_init(argv[0]);
     first = parse_args(&c.o, argc, argv);
-    msg_set_verbosity(c.o.verbosity);
     c.scores = json_array();
     input_init(&in, argv + first, (size_t)(argc - first));
     while ((rc = input_next(&in, &rec, &err)) == NDJSON_OK) {

@@ -421,6 +421,9 @@ start_transfer(struct http_client *c, struct http_req *r)
     if (!strcmp(r->method, "HEAD")) {
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (!strcmp(r->method, "POST")) {
+        /* On a reused connection that turns out dead, libcurl silently sends the request
+         * again; a write must go out exactly once, so it gets a connection of its own. */
+        curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
         curl_easy_setopt(e, CURLOPT_POST, 1L);
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body.len);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body.buf);

@@ -394,6 +394,10 @@ class HubHandler(BaseHTTPRequestHandler):
 
     def build_response(self, rule, raw_path, query, body):
         """The reply to send (None for a 'reset' fault)."""
+        if rule and rule.get("apply"):
+            # The request takes effect, then its reply is lost or replaced: what a client
+            # sees when a write lands but the answer does not reach it.
+            self.route(raw_path, query, body)
         if rule and rule.action == "reset":
             return None
         if rule and rule.action == "delay":
