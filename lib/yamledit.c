@@ -540,8 +540,9 @@ detect_style(const struct ynode *n, struct yamlout_style *st, struct seen *s)
                 st->seq_indent = kid->col - key->col;
                 s->seq = true;
             }
-        } else if (n->kind == YN_SEQ && block && kid->kind == YN_MAP && !s->item &&
-                   kid->line == n->kids[0]->line && kid->kids[0]->col > n->col + 1) {
+        } else if (n->kind == YN_SEQ && i == 0 && block && kid->kind == YN_MAP && !s->item &&
+                   kid->line == n->line && kid->kids[0]->col > n->col + 1) {
+            /* "-   key: v": the first item's content on its dash's line */
             st->item_indent = kid->kids[0]->col - n->col;
             s->item = true;
         }

@@ -148,6 +148,16 @@ test_indent_style(void)
 }
 
 static void
+test_item_indent(void)
+{
+    check_edit("l:\n-   a: 1\n    b: 2\n", "l", "[{\"a\":1,\"b\":2},{\"a\":3,\"b\":{\"c\":4}}]",
+               "l:\n-   a: 1\n    b: 2\n-   a: 3\n    b:\n      c: 4\n", 1);
+    /* an item whose content starts on the next line says nothing about the habit */
+    check_edit("l:\n-\n      a: 1\n", "l", "[{\"a\":1},{\"a\":3}]", "l:\n-\n      a: 1\n- a: 3\n",
+               1);
+}
+
+static void
 test_fallbacks(void)
 {
     /* a removed key: the smallest enclosing node is replaced */
@@ -202,6 +212,7 @@ main(void)
     RUN(test_new_key);
     RUN(test_empty_flow_and_null);
     RUN(test_indent_style);
+    RUN(test_item_indent);
     RUN(test_fallbacks);
     RUN(test_refused);
     RUN(test_hostile_values);
