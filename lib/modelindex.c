@@ -13,7 +13,7 @@
 #include "lib/num.h"
 #include "lib/rec.h"
 
-/* ------------------------------------------------------------ small helpers */
+/* ------------------------------------------------------------ getters */
 
 /* obj[k1][k2] (k2 may be NULL), borrowed; NULL when missing. */
 static json_t *

@@ -1,4 +1,4 @@
-# tests/records.sh — helpers for tests that look inside records (after tests/lib.sh).
+# tests/records.sh — functions for tests that look inside records (after tests/lib.sh).
 
 # extract_files IN DIR: write the content of every `file` record in IN to
 # DIR/NAME/PATH (NAME: the repo's part after the '/'), byte for byte, and list
