@@ -68,6 +68,7 @@ LIB_SRC = \
 	lib/http.c \
 	lib/hub.c \
 	lib/input.c \
+	lib/modelindex.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
@@ -76,14 +77,18 @@ LIB_SRC = \
 	lib/sha.c \
 	lib/utf8.c \
 	lib/xalloc.c \
-	lib/yamlin.c
+	lib/yamledit.c \
+	lib/yamlin.c \
+	lib/yamlout.c
 
 FILTERS = \
 	eval-gpu \
 	hf-fetch \
 	leaderboard \
+	merge-index \
 	pr-open \
-	recs
+	recs \
+	yaml-emit
 
 UNIT_TESTS = \
 	tests/unit/test_board \
@@ -96,13 +101,16 @@ UNIT_TESTS = \
 	tests/unit/test_escape \
 	tests/unit/test_frontmatter \
 	tests/unit/test_model \
+	tests/unit/test_modelindex \
 	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_sha \
 	tests/unit/test_tokenizer \
 	tests/unit/test_utf8 \
-	tests/unit/test_yamlin
+	tests/unit/test_yamledit \
+	tests/unit/test_yamlin \
+	tests/unit/test_yamlout
 
 # Test programs (not filters) that the shell tests drive.
 TEST_TOOLS = \
@@ -121,7 +129,10 @@ LIBS_hf-fetch = -lcurl -lyaml
 LIBS_pr-open = -lcurl
 LIBS_eval-gpu = $(EVAL_LIBS)
 LIBS_leaderboard =
+LIBS_yaml-emit = -lyaml
 LIBS_unit_test_yamlin = -lyaml
+LIBS_unit_test_yamledit = -lyaml
+LIBS_unit_test_yamlout = -lyaml
 LIBS_unit_test_boardfmt = -lcmark-gfm -lcmark-gfm-extensions
 
 # The evaluation engine (lib/eval/): OpenBLAS for GEMM, OpenMP (optional,
