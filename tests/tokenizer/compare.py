@@ -15,6 +15,7 @@ lists. Exit status 0 when everything matched.
 """
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import subprocess
@@ -131,7 +132,7 @@ def make_strings(n, seed, long_count):
 
 # ----------------------------------------------------------------- tokenizers
 
-def corpus(seed=7, n=3000):
+def corpus(seed=7, n=1200):
     r = random.Random(seed)
     lines = []
     for _ in range(n):
@@ -321,6 +322,19 @@ def compare(name, tok, tool, args, strings, seed):
     return bad
 
 
+def load_oracle(kind, paths):
+    if kind == "gpt2":
+        return gpt2_oracle(paths[0], paths[1])
+    return Tokenizer.from_file(paths[0])
+
+
+def run_case(job):
+    """One tokenizer, in a worker process: returns (name, mismatch list)."""
+    name, kind, paths, args, tool, n, seed, long_count, num = job
+    strings = make_strings(n, seed, long_count)
+    return name, compare(name, load_oracle(kind, paths), tool, args, strings, seed + num), n
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tool")
@@ -329,41 +343,42 @@ def main():
     ap.add_argument("--seed", type=int, default=20240611)
     ap.add_argument("--shared", default=None)
     ap.add_argument("--only", default=None)
+    ap.add_argument("--jobs", type=int, default=2)
     a = ap.parse_args()
-    strings = make_strings(a.n, a.seed, a.long)
-    cases = []
-    shared = a.shared
+    tool = os.path.abspath(a.tool)
+    jobs = []
     skipped = []
-    if shared and os.path.isdir(shared):
-        g = os.path.join(shared, "gpt2")
-        cases.append(("gpt2", lambda: gpt2_oracle(g + "/vocab.json", g + "/merges.txt"),
-                      ["--gpt2", g + "/vocab.json", g + "/merges.txt"]))
+    if a.shared and os.path.isdir(a.shared):
+        g = os.path.join(a.shared, "gpt2")
+        paths = [g + "/vocab.json", g + "/merges.txt"]
+        jobs.append(("gpt2", "gpt2", paths, ["--gpt2"] + paths))
         for n in ("llama3", "qwen3", "mistral"):
-            p = os.path.join(shared, n, "tokenizer.json")
-            cases.append((n, lambda p=p: Tokenizer.from_file(p), [p]))
+            p = os.path.join(a.shared, n, "tokenizer.json")
+            jobs.append((n, "json", [p], [p]))
     else:
-        skipped.append("real tokenizers: %s not found" % shared)
+        skipped.append("real tokenizers: %s not found" % a.shared)
     tmp = tempfile.mkdtemp(prefix="tok-compare.")
-    trained = trained_tokenizers(corpus())
-    for n, t in trained.items():
+    for n, t in trained_tokenizers(corpus()).items():
         p = os.path.join(tmp, n + ".json")
         t.save(p)
-        cases.append((n, lambda p=p: Tokenizer.from_file(p), [p]))
+        jobs.append((n, "json", [p], [p]))
     if a.only:
-        cases = [c for c in cases if c[0] == a.only]
-    failed = 0
-    num = 0
-    for name, make, args in cases:
-        num += 1
-        bad = compare(name, make(), a.tool, args, strings, a.seed + num)
-        if bad:
-            failed += 1
-            print("not ok %d - %s: %d of %d strings differ" % (num, name, len(bad), len(strings)))
-            for b in bad[:8]:
-                print("#   " + b)
-        else:
-            print("ok %d - %s: %d strings, ids and decodes identical" % (num, name, len(strings)))
-        sys.stdout.flush()
+        jobs = [j for j in jobs if j[0] == a.only]
+    work = [j + (tool, a.n, a.seed, a.long, i + 1) for i, j in enumerate(jobs)]
+    ctx = multiprocessing.get_context("spawn")
+    failed = num = 0
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one core per worker
+    with ctx.Pool(max(1, a.jobs)) as pool:
+        for name, bad, n in pool.imap(run_case, work):
+            num += 1
+            if bad:
+                failed += 1
+                print("not ok %d - %s: %d of %d strings differ" % (num, name, len(bad), n))
+                for b in bad[:8]:
+                    print("#   " + b)
+            else:
+                print("ok %d - %s: %d strings, ids and decodes identical" % (num, name, n))
+            sys.stdout.flush()
     for s in skipped:
         num += 1
         print("ok %d - %s # SKIP" % (num, s))
