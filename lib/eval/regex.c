@@ -971,8 +971,9 @@ exec_repeat(struct vm *vm, int32_t pc, size_t *pos)
 
 /* Resume from a backtrack entry; false when the entry yields nothing. */
 static bool
-resume(struct vm *vm, struct bt *b, int32_t *pc, size_t *pos)
+resume(struct vm *vm, struct bt entry, int32_t *pc, size_t *pos)
 {
+    const struct bt *b = &entry; /* a copy: push() below may reuse or move the stack slot */
     const struct inst *in;
     size_t n;
 
@@ -1071,7 +1072,7 @@ run(struct vm *vm, int32_t pc, size_t pos, size_t *end)
             if (vm->top == base)
                 return 0;
             vm->top--;
-            if (resume(vm, &vm->stack[vm->top], &pc, &pos))
+            if (resume(vm, vm->stack[vm->top], &pc, &pos))
                 break;
         }
     }
