@@ -27,8 +27,12 @@
 /* ------------------------------------------------------------- types */
 
 enum cl_flags {
-    CL_SPACE = 1 << 0, CL_NSPACE = 1 << 1, CL_WORD = 1 << 2,
-    CL_NWORD = 1 << 3, CL_DIGIT = 1 << 4, CL_NDIGIT = 1 << 5,
+    CL_SPACE = 1 << 0,
+    CL_NSPACE = 1 << 1,
+    CL_WORD = 1 << 2,
+    CL_NWORD = 1 << 3,
+    CL_DIGIT = 1 << 4,
+    CL_NDIGIT = 1 << 5,
     CL_NOTNL = 1 << 6 /* '.': anything but \n */
 };
 
@@ -163,7 +167,8 @@ class_add_folded(struct cclass *c, uint32_t lo, uint32_t hi)
         if (t >= lo && t <= hi)
             continue;
         for (size_t j = 0; j < c->nranges; j++)
-            if (t >= c->ranges[j][0] && t <= c->ranges[j][1] && c->ranges[j][0] == c->ranges[j][1]) {
+            if (t >= c->ranges[j][0] && t <= c->ranges[j][1] &&
+                c->ranges[j][0] == c->ranges[j][1]) {
                 class_add_range(c, uc_fold[i].cp, uc_fold[i].cp);
                 break;
             }
@@ -303,28 +308,58 @@ parse_escape(struct parser *ps, struct cclass *c, uint32_t *cp)
         return perr(ps, "trailing backslash");
     ch = (unsigned char)*ps->p++;
     switch (ch) {
-    case 'n': *cp = '\n'; return 1;
-    case 'r': *cp = '\r'; return 1;
-    case 't': *cp = '\t'; return 1;
-    case 'f': *cp = '\f'; return 1;
-    case 'v': *cp = '\v'; return 1;
-    case 'a': *cp = 7; return 1;
-    case 'e': *cp = 27; return 1;
-    case 'x': return parse_hex(ps, 2, cp) < 0 ? -1 : 1;
-    case 'u': return parse_hex(ps, 4, cp) < 0 ? -1 : 1;
-    case 's': c->flags |= CL_SPACE; return 0;
-    case 'S': c->flags |= CL_NSPACE; return 0;
-    case 'w': c->flags |= CL_WORD; return 0;
-    case 'W': c->flags |= CL_NWORD; return 0;
-    case 'd': c->flags |= CL_DIGIT; return 0;
-    case 'D': c->flags |= CL_NDIGIT; return 0;
-    case 'p': return parse_property(ps, c, false);
-    case 'P': return parse_property(ps, c, true);
+    case 'n':
+        *cp = '\n';
+        return 1;
+    case 'r':
+        *cp = '\r';
+        return 1;
+    case 't':
+        *cp = '\t';
+        return 1;
+    case 'f':
+        *cp = '\f';
+        return 1;
+    case 'v':
+        *cp = '\v';
+        return 1;
+    case 'a':
+        *cp = 7;
+        return 1;
+    case 'e':
+        *cp = 27;
+        return 1;
+    case 'x':
+        return parse_hex(ps, 2, cp) < 0 ? -1 : 1;
+    case 'u':
+        return parse_hex(ps, 4, cp) < 0 ? -1 : 1;
+    case 's':
+        c->flags |= CL_SPACE;
+        return 0;
+    case 'S':
+        c->flags |= CL_NSPACE;
+        return 0;
+    case 'w':
+        c->flags |= CL_WORD;
+        return 0;
+    case 'W':
+        c->flags |= CL_NWORD;
+        return 0;
+    case 'd':
+        c->flags |= CL_DIGIT;
+        return 0;
+    case 'D':
+        c->flags |= CL_NDIGIT;
+        return 0;
+    case 'p':
+        return parse_property(ps, c, false);
+    case 'P':
+        return parse_property(ps, c, true);
     default:
         break;
     }
-    if (ch < 0x80 && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                      (ch >= '0' && ch <= '9'))) {
+    if (ch < 0x80 &&
+        ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) {
         ps->p--;
         return perr(ps, "unsupported escape");
     }
@@ -751,8 +786,9 @@ compile_repeat(struct regex *re, const struct node *nd, struct ep_err *err)
     const struct node *child = &re->nodes[nd->a];
 
     if (child->type == N_CHAR || child->type == N_CLASS) {
-        struct inst in = { .op = OP_REPEAT, .min = nd->min, .max = nd->max,
-                           .greed = (uint8_t)nd->greed };
+        struct inst in = {
+            .op = OP_REPEAT, .min = nd->min, .max = nd->max, .greed = (uint8_t)nd->greed
+        };
 
         in.item = child->type == N_CHAR ? OP_CHAR : OP_CLASS;
         in.cp = child->type == N_CHAR ? child->cp : (uint32_t)child->cls;

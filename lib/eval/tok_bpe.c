@@ -281,8 +281,7 @@ cache_get(const struct tok_cache *c, uint64_t h, const char *w, size_t len)
 }
 
 static void
-cache_put(struct tok_cache *c, uint64_t h, const char *w, size_t len, const int32_t *ids,
-          size_t n)
+cache_put(struct tok_cache *c, uint64_t h, const char *w, size_t len, const int32_t *ids, size_t n)
 {
     size_t i;
     struct cache_ent *e;
@@ -330,9 +329,9 @@ heap_pop(struct tok_cache *c, size_t *n)
 
         if (k >= *n)
             break;
-        if (k + 1 < *n && (c->heap[k + 1].rank < c->heap[k].rank ||
-                           (c->heap[k + 1].rank == c->heap[k].rank &&
-                            c->heap[k + 1].pos < c->heap[k].pos)))
+        if (k + 1 < *n &&
+            (c->heap[k + 1].rank < c->heap[k].rank ||
+             (c->heap[k + 1].rank == c->heap[k].rank && c->heap[k + 1].pos < c->heap[k].pos)))
             k++;
         if (last.rank < c->heap[k].rank ||
             (last.rank == c->heap[k].rank && last.pos <= c->heap[k].pos))

@@ -70,7 +70,8 @@ bench(struct tokenizer *t, const char *path, int reps)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fprintf(stdout, "{\"tokens\": %zu, \"bytes\": %zu, \"seconds\": %.6f}\n", total,
-            b.len * (size_t)reps, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+            b.len * (size_t)reps,
+            (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
     buf_release(&b);
     return 0;
 }

@@ -177,7 +177,8 @@ matches(const char *pat, const char *s, const char *want)
 static void
 test_regex(void)
 {
-    const char *gpt2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+    const char *gpt2 =
+        "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
     struct ep_err err;
 
     matches(gpt2, "Hello world", "Hello| world");
@@ -186,7 +187,8 @@ test_regex(void)
     matches(gpt2, "it's 42!", "it|'s| 42|!");
     matches("\\p{N}{1,3}", "1234567", "123|456|7");
     matches("(?i:'s|'ll)", "'S 'LL 'Ll", "'S|'LL|'Ll");
-    matches("[^\\r\\n\\p{L}\\p{N}]?\\p{L}+", "\xc3\xa9t\xc3\xa9 _caf\xc3\xa9", "\xc3\xa9t\xc3\xa9|_caf\xc3\xa9");
+    matches("[^\\r\\n\\p{L}\\p{N}]?\\p{L}+", "\xc3\xa9t\xc3\xa9 _caf\xc3\xa9",
+            "\xc3\xa9t\xc3\xa9|_caf\xc3\xa9");
     matches("a+?b|c{2,}", "aab ccc c", "aab|ccc");
     CHECK(regex_compile("(?<=a)b", 7, &err) == NULL);
     CHECK(strstr(err.msg, "lookbehind") != NULL);
