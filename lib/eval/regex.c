@@ -18,7 +18,7 @@
 #include "lib/xalloc.h"
 
 #define MAX_DEPTH  64
-#define MAX_NODES  20000
+#define MAX_NODES  4000 /* keeps the recursive compiler shallow */
 #define MAX_INSTS  100000
 #define MAX_COUNT  1000
 #define INF        (-1)
@@ -98,6 +98,20 @@ class_add_range(struct cclass *c, uint32_t lo, uint32_t hi)
     c->nranges++;
 }
 
+/*
+ * Oniguruma's \w: the Unicode word property without the two Join_Control
+ * characters, but with the Latin-1 digits and fractions ² ³ ¹ ¼ ½ ¾.
+ */
+static bool
+onig_word(uint32_t cp, unsigned prop)
+{
+    if (cp == 0x200C || cp == 0x200D)
+        return false;
+    if (cp == 0xB2 || cp == 0xB3 || cp == 0xB9 || (cp >= 0xBC && cp <= 0xBE))
+        return true;
+    return prop & 0x40;
+}
+
 static bool
 class_raw(const struct cclass *c, uint32_t cp)
 {
@@ -109,7 +123,7 @@ class_raw(const struct cclass *c, uint32_t cp)
         if (!(c->gc_out[i] & UC_MASK(gc)))
             return true;
     if (c->flags) {
-        bool sp = prop & 0x20, wd = prop & 0x40, dg = gc == UC_ND;
+        bool sp = prop & 0x20, wd = onig_word(cp, prop), dg = gc == UC_ND;
 
         if (((c->flags & CL_SPACE) && sp) || ((c->flags & CL_NSPACE) && !sp) ||
             ((c->flags & CL_WORD) && wd) || ((c->flags & CL_NWORD) && !wd) ||

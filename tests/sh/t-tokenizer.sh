@@ -2,7 +2,8 @@
 # lib/eval/tokenizer against the Hugging Face tokenizers library (the oracle):
 # ids and decodes on generated strings for the real tokenizers in
 # ../shared/testdata/tokenizers (when present) and for small ones trained by
-# tests/tokenizer/compare.py; then load errors. EP_TOK_STRINGS sets the number
+# tests/tokenizer/compare.py, and byte-level sweeps of every code point through
+# each normalizer and character class (the Unicode tables); then load errors. EP_TOK_STRINGS sets the number
 # of strings per tokenizer (default 10000, 1000 under sanitizers).
 . "$(dirname "$0")/../lib.sh"
 
@@ -10,9 +11,9 @@ TOOL=${EP_TESTBIN:-$TOP/build/default/tests}/tokenizer/tok-encode
 SHARED=$TOP/../shared/testdata/tokenizers
 PY=${EP_PYTHON:-python3}
 if [ -n "$EP_SANITIZE" ]; then
-	N=${EP_TOK_STRINGS:-1000} LONG=1
+	N=${EP_TOK_STRINGS:-1000} LONG=1 STRIDE=16
 else
-	N=${EP_TOK_STRINGS:-10000} LONG=3
+	N=${EP_TOK_STRINGS:-10000} LONG=3 STRIDE=1
 fi
 
 if ! "$PY" -c 'import tokenizers' 2>/dev/null; then
@@ -26,7 +27,7 @@ fi
 
 # One TAP line of compare.py becomes one test here.
 "$PY" "$TOP/tests/tokenizer/compare.py" "$TOOL" --n "$N" --long "$LONG" \
-	--shared "$SHARED" >"$TMP/compare.out" 2>"$TMP/compare.err"
+	--sweep-stride "$STRIDE" --shared "$SHARED" >"$TMP/compare.out" 2>"$TMP/compare.err"
 echo "compare.py exited with $?" >>"$TMP/compare.err"
 while IFS= read -r line; do
 	case $line in

@@ -251,6 +251,38 @@ def trained_tokenizers(lines):
     return out
 
 
+def sweep_tokenizers():
+    """Byte-level vocabularies without merges, so the ids spell out the bytes the
+    normalizer produced, or which characters a Split removed: with the sweep
+    strings (every code point) they check the Unicode tables one by one."""
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    out = {}
+    for name, norm, pattern in (
+            ("sweep-nfc", normalizers.NFC(), None), ("sweep-nfd", normalizers.NFD(), None),
+            ("sweep-nfkc", normalizers.NFKC(), None), ("sweep-nfkd", normalizers.NFKD(), None),
+            ("sweep-lowercase", normalizers.Lowercase(), None),
+            ("sweep-letters", None, r"\p{L}+"), ("sweep-numbers", None, r"\p{N}"),
+            ("sweep-spaces", None, r"\s"), ("sweep-word", None, r"\w"),
+            ("sweep-digits", None, r"\d"),
+            ("sweep-classes", None, r"[\p{Lu}\p{Mn}\p{Pd}\p{Sc}\p{Zs}\p{Cf}]|(?i:k|s)")):
+        t = Tokenizer(models.BPE(vocab={c: i for i, c in enumerate(alphabet)}, merges=[]))
+        if norm:
+            t.normalizer = norm
+        steps = [pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)]
+        if pattern:
+            steps.insert(0, pre_tokenizers.Split(Regex(pattern), behavior="removed"))
+        t.pre_tokenizer = pre_tokenizers.Sequence(steps)
+        t.decoder = decoders.ByteLevel()
+        out[name] = t
+    return out
+
+
+def sweep_strings():
+    """Every code point but the surrogates, 256 consecutive ones per string."""
+    cps = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    return ["".join(chr(c) for c in cps[i:i + 256]) for i in range(0, len(cps), 256)]
+
+
 def gpt2_oracle(vocab, merges):
     t = Tokenizer(models.BPE.from_file(vocab, merges))
     t.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -288,23 +320,25 @@ def start_tool(tool, args, inputs):
     return wait
 
 
-def oracle(tok, inputs):
+def oracle(tok, inputs, decode):
     """ids, decode and decode(skip_special) from the library, batched per add_special value."""
     ids = [None] * len(inputs)
     for flag in (False, True):
         idx = [i for i, (_, sp) in enumerate(inputs) if sp == flag]
         for i, enc in zip(idx, tok.encode_batch([inputs[i][0] for i in idx], add_special_tokens=flag)):
             ids[i] = enc.ids
+    if not decode:
+        return ids, None, None
     return ids, tok.decode_batch(ids, skip_special_tokens=False), tok.decode_batch(ids, skip_special_tokens=True)
 
 
-def compare(name, tok, tool, args, strings, seed):
+def compare(name, tok, tool, args, strings, seed, decode=True):
     tok.no_truncation()
     tok.no_padding()
     r = random.Random(seed)
     inputs = [(s, r.random() < 0.5) for s in strings]
     wait = start_tool(tool, args, inputs)
-    want_ids, want_dec, want_decs = oracle(tok, inputs)
+    want_ids, want_dec, want_decs = oracle(tok, inputs, decode)
     got = wait()
     bad = []
     for i, ((s, sp), g) in enumerate(zip(inputs, got)):
@@ -312,6 +346,8 @@ def compare(name, tok, tool, args, strings, seed):
         if "error" in g or g["ids"] != want:
             bad.append("ids differ for %s (add_special=%s):\n#   want %s\n#   got  %s" %
                        (esc(s), sp, want[:60], g["ids"][:60] if "ids" in g else g["error"]))
+            continue
+        if not decode:
             continue
         for key, d, skip in (("dec", want_dec[i], False), ("decs", want_decs[i], True)):
             if g[key] != d:
@@ -330,9 +366,12 @@ def load_oracle(kind, paths):
 
 def run_case(job):
     """One tokenizer, in a worker process: returns (name, mismatch list)."""
-    name, kind, paths, args, tool, n, seed, long_count, num = job
-    strings = make_strings(n, seed, long_count)
-    return name, compare(name, load_oracle(kind, paths), tool, args, strings, seed + num), n
+    name, kind, paths, args, tool, n, seed, long_count, stride, num = job
+    sweep = name.startswith("sweep-")
+    strings = sweep_strings()[::stride] if sweep else make_strings(n, seed, long_count)
+    # Sweeps check ids only: their decoder is plain ByteLevel, covered by the other cases.
+    bad = compare(name, load_oracle(kind, paths), tool, args, strings, seed + num, not sweep)
+    return name, bad, len(strings)
 
 
 def main():
@@ -344,6 +383,8 @@ def main():
     ap.add_argument("--shared", default=None)
     ap.add_argument("--only", default=None)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--sweep-stride", type=int, default=1,
+                    help="use every K-th string of the all-code-points sweeps")
     a = ap.parse_args()
     tool = os.path.abspath(a.tool)
     jobs = []
@@ -358,13 +399,15 @@ def main():
     else:
         skipped.append("real tokenizers: %s not found" % a.shared)
     tmp = tempfile.mkdtemp(prefix="tok-compare.")
-    for n, t in trained_tokenizers(corpus()).items():
+    made = trained_tokenizers(corpus())
+    made.update(sweep_tokenizers())
+    for n, t in made.items():
         p = os.path.join(tmp, n + ".json")
         t.save(p)
         jobs.append((n, "json", [p], [p]))
     if a.only:
-        jobs = [j for j in jobs if j[0] == a.only]
-    work = [j + (tool, a.n, a.seed, a.long, i + 1) for i, j in enumerate(jobs)]
+        jobs = [j for j in jobs if j[0].startswith(a.only)]
+    work = [j + (tool, a.n, a.seed, a.long, a.sweep_stride, i + 1) for i, j in enumerate(jobs)]
     ctx = multiprocessing.get_context("spawn")
     failed = num = 0
     os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one core per worker
@@ -377,7 +420,8 @@ def main():
                 for b in bad[:8]:
                     print("#   " + b)
             else:
-                print("ok %d - %s: %d strings, ids and decodes identical" % (num, name, n))
+                what = "strings sweeping the code points" if name.startswith("sweep-") else "strings"
+                print("ok %d - %s: %d %s, ids and decodes identical" % (num, name, n, what))
             sys.stdout.flush()
     for s in skipped:
         num += 1
