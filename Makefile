@@ -32,31 +32,74 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
 	lib/buf.c \
+	lib/card.c \
+	lib/cli.c \
+	lib/commit.c \
+	lib/diff.c \
+	lib/download.c \
+	lib/eval/backend.c \
+	lib/eval/backend_cpu.c \
+	lib/eval/config.c \
+	lib/eval/cpuops.c \
+	lib/eval/lm.c \
+	lib/eval/metrics.c \
+	lib/eval/model.c \
+	lib/eval/prompt.c \
+	lib/eval/pyrandom.c \
+	lib/eval/pytext.c \
+	lib/eval/pytext_data.c \
+	lib/eval/scorer.c \
+	lib/eval/tasks.c \
 	lib/eval/regex.c \
+	lib/eval/safetensors.c \
 	lib/eval/tok_bpe.c \
 	lib/eval/tok_load.c \
 	lib/eval/tok_text.c \
 	lib/eval/tokenizer.c \
 	lib/eval/unicode.c \
 	lib/eval/unicode_data.c \
+	lib/frontmatter.c \
+	lib/fsutil.c \
+	lib/hfcache.c \
+	lib/hfenv.c \
+	lib/http.c \
+	lib/hub.c \
+	lib/input.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
 	lib/rec.c \
+	lib/repoid.c \
+	lib/sha.c \
 	lib/utf8.c \
-	lib/xalloc.c
+	lib/xalloc.c \
+	lib/yamlin.c
 
-FILTERS =
+FILTERS = \
+	eval-gpu \
+	hf-fetch \
+	pr-open \
+	recs
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_commit \
+	tests/unit/test_config \
+	tests/unit/test_cpuops \
+	tests/unit/test_diff \
+	tests/unit/test_frontmatter \
+	tests/unit/test_model \
+	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
+	tests/unit/test_sha \
 	tests/unit/test_tokenizer \
-	tests/unit/test_utf8
+	tests/unit/test_utf8 \
+	tests/unit/test_yamlin
 
 # Test programs (not filters) that the shell tests drive.
 TEST_TOOLS = \
+	tests/lmeval/pyrandom-dump \
 	tests/tokenizer/tok-encode
 
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
@@ -67,6 +110,21 @@ TOOLS   = $(TEST_TOOLS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
+LIBS_hf-fetch = -lcurl -lyaml
+LIBS_pr-open = -lcurl
+LIBS_eval-gpu = $(EVAL_LIBS)
+LIBS_unit_test_yamlin = -lyaml
+
+# The evaluation engine (lib/eval/): OpenBLAS for GEMM, OpenMP (optional,
+# OPENMP= to leave it out) for its row loops. Only eval code links them.
+# The CUDA backend is built when nvcc and lib/eval/backend_cuda.cu both exist.
+EVAL_LIBS     = -lopenblas $(OPENMP)
+EVAL_CUDA     = $(if $(NVCC),$(wildcard lib/eval/backend_cuda.cu))
+EVAL_CPPFLAGS = $(if $(EVAL_CUDA),,-DEVALPIPE_NO_CUDA)
+$(O)/lib/eval/%.o: EP_CPPFLAGS += $(EVAL_CPPFLAGS)
+$(O)/lib/eval/%.o: EP_CFLAGS += $(OPENMP)
+LIBS_unit_test_cpuops = $(EVAL_LIBS)
+LIBS_unit_test_model  = $(EVAL_LIBS)
 
 # ----------------------------------------------------------------- rules
 all: $(BINS)
@@ -84,10 +142,16 @@ $(BIN)/%: $(O)/filters/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_$*) $(LIBS_common)
 
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
-	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_unit_$*) -lcurl -lyaml $(LIBS_common)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_unit_$*) $(LIBS_common)
 
 $(O)/tests/tokenizer/%: $(O)/tests/tokenizer/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_common)
+
+$(O)/tests/lmeval/%: $(O)/tests/lmeval/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(EVAL_LIBS) $(LIBS_common)
+
+$(O)/tests/bench/%: $(O)/tests/bench/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(EVAL_LIBS) $(LIBS_common)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
@@ -96,6 +160,8 @@ TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON
 	EP_TESTBIN=$(abspath $(O)/tests) EP_SANITIZE=$(SANITIZE)
 
 check: deps all $(UNITS) $(TOOLS)
+	@sh tests/check-src.sh
+	@sh tests/check-links.sh $(BIN)
 	@$(TEST_ENV) sh tests/run.sh
 
 check-unit: $(UNITS)
@@ -114,19 +180,27 @@ check-tokenizer: $(TOOLS)
 bench-tokenizer: $(TOOLS)
 	@$(TEST_ENV) sh tests/bench/bench-tokenizer.sh
 
-bench: bench-tokenizer
+bench: bench-fetch bench-tokenizer bench-forward bench-eval
 
-# libFuzzer target for the tokenizer.json loader and encoder (needs clang).
-FUZZ_TIME ?= 120
-fuzz-tokenizer:
-	@mkdir -p build/fuzz/corpus tests/fuzz/corpus-tokenizer
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(EP_CPPFLAGS) \
-		-o build/fuzz/fuzz_tokenizer tests/fuzz/fuzz_tokenizer.c $(LIB_SRC) -ljansson -lm
-	build/fuzz/fuzz_tokenizer -max_total_time=$(FUZZ_TIME) -max_len=4096 \
-		build/fuzz/corpus tests/fuzz/corpus-tokenizer
+# eval-gpu vs lm-evaluation-harness: wall time of each oracle task, same rows and model.
+bench-eval: all
+	@sh tests/bench/bench-eval.sh $(abspath $(BIN)) $(abspath $(PYTHON))
+
+# Re-run lm-eval itself (installed into the venv on demand), rewrite the oracle
+# files, then compare eval-gpu with them.
+check-lmeval: all
+	@$(PYTHON) -c 'import lm_eval' 2>/dev/null || $(PYTHON) -m pip install -q '$(LMEVAL_PIP)'
+	HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 $(PYTHON) tests/lmeval/run_lmeval.py
+	@$(TEST_ENV) sh tests/sh/t-lmeval.sh
+
+bench-fetch: all
+	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
 
 check-links: all
 	@sh tests/check-links.sh $(BIN)
+
+demo: deps all
+	@sh examples/demo.sh
 
 check-src:
 	@sh tests/check-src.sh
@@ -137,10 +211,53 @@ fmt:
 check-fmt:
 	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
 
+# ----------------------------------------------------------------- benchmarks
+# bench-forward: scoring tokens/s of the CPU backend on a random ~100M-parameter
+# Llama-shaped checkpoint (written by the benchmark itself), then PyTorch on the
+# same checkpoint, inputs and thread count when the test venv has torch.
+BENCH_MODEL   = build/bench/llama100m
+BENCH_ARGS    = --threads 2 --batch 4 --seq 256 --iters 3
+
+bench-forward: $(O)/tests/bench/bench_forward
+	@mkdir -p $(dir $(BENCH_MODEL))
+	@test -f $(BENCH_MODEL)/model.safetensors || $(O)/tests/bench/bench_forward --make-model $(BENCH_MODEL)
+	$(O)/tests/bench/bench_forward $(BENCH_ARGS) $(BENCH_MODEL)
+	@if $(PYTHON) -c 'import torch, transformers' 2>/dev/null; then \
+		$(PYTHON) tests/bench/bench_torch.py $(BENCH_ARGS) $(BENCH_MODEL); \
+	else echo "bench-forward: no torch in $(PYTHON); PyTorch comparison skipped"; fi
+
+# ----------------------------------------------------------------- fuzzing
+# libFuzzer targets (clang): make fuzz [FUZZ_TIME=seconds per target]
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_O       = build/fuzz
+FUZZ_CC      = clang
+FUZZ_FLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lcurl -lyaml -ljansson -lm
+FUZZ_TIME   ?= 60
+
+$(FUZZ_O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_O)/bin/%: $(FUZZ_O)/tests/fuzz/%.o $(FUZZ_O)/libfuzz.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_O)/bin $(FUZZ_TIME) $(FUZZ_TARGETS)
+
 # ----------------------------------------------------------------- deps
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev python3 python3-venv curl
 PIP_PKGS = huggingface_hub tokenizers
+# The oracle of eval-gpu (make check-lmeval); make check runs without it.
+LMEVAL_PIP = lm-eval[hf]==0.4.13
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -170,6 +287,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
-	install uninstall clean check-tokenizer bench bench-tokenizer fuzz-tokenizer
+.PHONY: fuzz fuzz-build demo bench bench-fetch bench-forward all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+	install uninstall clean check-tokenizer bench-tokenizer bench-eval check-lmeval
 .SECONDARY:
