@@ -3,7 +3,7 @@
  * split at the first NUL byte into a tokenizer.json text and a string to
  * encode (with and without special tokens) and decode again. Any load or
  * encode error is fine; crashes, leaks and sanitizer reports are not.
- *   make fuzz-tokenizer FUZZ_TIME=120
+ *   make fuzz-tokenizer FUZZ_TIME=120   (seeds: tests/fuzz/corpus/fuzz_tokenizer/)
  */
 #include <stdint.h>
 #include <string.h>
