@@ -594,8 +594,9 @@ tokenizer_load_json(const char *data, size_t len, const char *config, size_t con
         return fail(t, name, err);
     }
     json_decref(root);
+    /* Integers as reals: some configs hold model_max_length = 1e30. */
     if (config)
-        conf = json_loadb(config, config_len, 0, &jerr);
+        conf = json_loadb(config, config_len, JSON_DECODE_INT_AS_REAL, &jerr);
     tok_load_config(t, conf);
     json_decref(conf);
     return t;

@@ -47,6 +47,30 @@ test_expect_success 'the comparison ran to the end' '
 	grep -q "^1\.\." compare.out || { cat compare.err >&2; false; }
 '
 
+# Facts read off the files: vocabulary sizes with added tokens, tokenizer_config.json's
+# bos/eos (Llama-3, Qwen3), the TemplateProcessing BOS (Mistral), <|endoftext|> (GPT-2).
+info_case() {
+	name=$1 want=$2
+	shift 2
+	if [ -d "$SHARED/$name" ]; then
+		test_expect_success "$name: vocabulary size and bos/eos" '
+			"$TOOL" '"$*"' --info >info &&
+			echo '"'$want'"' >expect &&
+			test_cmp expect info
+		'
+	else
+		test_skip "$name: vocabulary size and bos/eos" "$SHARED not found"
+	fi
+}
+info_case gpt2 '{"vocab_size": 50257, "bos": 50256, "eos": 50256, "adds_bos": false, "config_add_bos": -1}' \
+	--gpt2 "$SHARED/gpt2/vocab.json" "$SHARED/gpt2/merges.txt"
+info_case llama3 '{"vocab_size": 128256, "bos": 128000, "eos": 128001, "adds_bos": false, "config_add_bos": -1}' \
+	"$SHARED/llama3/tokenizer.json"
+info_case qwen3 '{"vocab_size": 151669, "bos": -1, "eos": 151645, "adds_bos": false, "config_add_bos": 0}' \
+	"$SHARED/qwen3/tokenizer.json"
+info_case mistral '{"vocab_size": 32000, "bos": 1, "eos": -1, "adds_bos": true, "config_add_bos": -1}' \
+	"$SHARED/mistral/tokenizer.json"
+
 test_expect_success 'malformed JSON names the file and line' '
 	printf "{\"model\": {\n" >bad.json &&
 	test_expect_code 2 "$TOOL" bad.json </dev/null 2>err &&
