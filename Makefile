@@ -272,6 +272,9 @@ fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_O)/bin $(FUZZ_TIME) $(FUZZ_TARGETS)
 
+fuzz-tokenizer: $(FUZZ_O)/bin/fuzz_tokenizer
+	@sh tests/fuzz/run.sh $(FUZZ_O)/bin $(FUZZ_TIME) fuzz_tokenizer
+
 # ----------------------------------------------------------------- deps
 # DEB_OPTIONAL and playwright serve only tests that skip without them (the
 # leaderboard page in headless Chromium): failing to install them is a warning.
@@ -318,6 +321,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: fuzz fuzz-build demo bench bench-fetch bench-forward all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: fuzz fuzz-build fuzz-tokenizer demo bench bench-fetch bench-forward all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean check-tokenizer bench-tokenizer bench-eval check-lmeval
 .SECONDARY:
