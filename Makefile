@@ -121,10 +121,10 @@ check-src:
 	@sh tests/check-src.sh
 
 fmt:
-	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+	clang-format -i $(LIB_SRC) $(wildcard lib/*.h lib/eval/*.h) $(FILTERS:%=filters/%.c)
 
 check-fmt:
-	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h lib/eval/*.h) $(FILTERS:%=filters/%.c)
 
 # ----------------------------------------------------------------- benchmarks
 # bench-forward: scoring tokens/s of the CPU backend on a random ~100M-parameter

@@ -2,11 +2,15 @@
  * backend_cpu — the reference forward pass on the CPU, fp32 throughout.
  *
  * Weights of any stored dtype are converted to fp32 once, at load, into one
- * arena in nn.Linear layout. A batch is packed: the new tokens of all
- * sequences form one (T, d) matrix, so every projection is one GEMM; only
- * attention and the output head work per sequence. Logits are computed only
- * for the rows a caller scores or asks for. With opts.naive every GEMM and
- * attention runs the plain-loop kernels instead, as an in-process oracle.
+ * arena in nn.Linear layout. (Measured on the 100M-parameter benchmark model:
+ * converting all BF16 weights takes about 1 s, one 1024-token forward 7-14 s
+ * on 2 cores; converting per layer on every call would cost that second again
+ * each call, and most of a one-token decoding step. The price is fp32 memory.)
+ * A batch is packed: the new tokens of all sequences form one (T, d) matrix,
+ * so every projection is one GEMM; only attention and the output head work
+ * per sequence. Logits are computed only for the rows a caller scores or asks
+ * for. With opts.naive every GEMM and attention runs the plain-loop kernels
+ * instead, as an in-process oracle.
  */
 #include "lib/eval/backend.h"
 
@@ -451,14 +455,8 @@ emit_row(const float *logits, int64_t V, struct fwd_seq *q, size_t i)
 
         if (q->logprobs)
             q->logprobs[j] = (float)((double)logits[tgt] - cpuops_logsumexp(logits, V));
-        if (q->greedy) {
-            int64_t best = 0;
-
-            for (int64_t v = 1; v < V; v++)
-                if (logits[v] > logits[best])
-                    best = v;
-            q->greedy[j] = best == tgt;
-        }
+        if (q->greedy)
+            q->greedy[j] = cpuops_argmax(logits, V) == tgt;
     }
     if (i >= q->n_tokens - q->n_logits)
         memcpy(q->logits + (i - (q->n_tokens - q->n_logits)) * (size_t)V, logits,

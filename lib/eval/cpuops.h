@@ -53,8 +53,11 @@ void cpuops_rope(float *x, int64_t T, int64_t ldx, int64_t n_heads, int64_t head
 /* Softmax of one row in place; -INFINITY entries get 0. At least one entry must be finite. */
 void cpuops_softmax(float *x, int64_t n);
 
-/* log-sum-exp of one row (the log-softmax denominator), accumulated in double. */
+/* log-sum-exp of one row (the log-softmax denominator); fp32 exp, summed in double. */
 double cpuops_logsumexp(const float *x, int64_t n);
+
+/* Index of the first maximum of x (n >= 1), as torch.argmax picks it. */
+int64_t cpuops_argmax(const float *x, int64_t n);
 
 /* Activation in place over n floats. */
 void cpuops_act(float *x, int64_t n, enum model_act act);
