@@ -32,30 +32,51 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
 	lib/buf.c \
+	lib/card.c \
+	lib/cli.c \
+	lib/commit.c \
+	lib/diff.c \
+	lib/download.c \
 	lib/eval/backend.c \
 	lib/eval/backend_cpu.c \
 	lib/eval/config.c \
 	lib/eval/cpuops.c \
 	lib/eval/model.c \
 	lib/eval/safetensors.c \
+	lib/frontmatter.c \
+	lib/fsutil.c \
+	lib/hfcache.c \
+	lib/hfenv.c \
+	lib/http.c \
+	lib/hub.c \
+	lib/input.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
 	lib/rec.c \
+	lib/sha.c \
 	lib/utf8.c \
-	lib/xalloc.c
+	lib/xalloc.c \
+	lib/yamlin.c
 
-FILTERS =
+FILTERS = \
+	hf-fetch \
+	pr-open
 
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_commit \
 	tests/unit/test_config \
 	tests/unit/test_cpuops \
+	tests/unit/test_diff \
+	tests/unit/test_frontmatter \
 	tests/unit/test_model \
-	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
-	tests/unit/test_utf8
+	tests/unit/test_safetensors \
+	tests/unit/test_sha \
+	tests/unit/test_utf8 \
+	tests/unit/test_yamlin
 
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIBA    = $(O)/lib/libevalpipe.a
@@ -64,6 +85,9 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
+LIBS_hf-fetch = -lcurl -lyaml
+LIBS_pr-open = -lcurl
+LIBS_unit_test_yamlin = -lyaml
 
 # The evaluation engine (lib/eval/): OpenBLAS for GEMM, OpenMP (optional,
 # OPENMP= to leave it out) for its row loops. Only eval code links them.
@@ -103,6 +127,8 @@ $(O)/tests/bench/%: $(O)/tests/bench/%.o $(LIBA)
 TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON))
 
 check: deps all $(UNITS)
+	@sh tests/check-src.sh
+	@sh tests/check-links.sh $(BIN)
 	@$(TEST_ENV) sh tests/run.sh
 
 check-unit: $(UNITS)
@@ -114,8 +140,16 @@ check-golden: all
 check-sh: all
 	@$(TEST_ENV) sh tests/run.sh sh
 
+bench: bench-fetch bench-forward
+
+bench-fetch: all
+	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
+
 check-links: all
 	@sh tests/check-links.sh $(BIN)
+
+demo: deps all
+	@sh examples/demo.sh
 
 check-src:
 	@sh tests/check-src.sh
@@ -133,8 +167,6 @@ check-fmt:
 BENCH_MODEL   = build/bench/llama100m
 BENCH_ARGS    = --threads 2 --batch 4 --seq 256 --iters 3
 
-bench: bench-forward
-
 bench-forward: $(O)/tests/bench/bench_forward
 	@mkdir -p $(dir $(BENCH_MODEL))
 	@test -f $(BENCH_MODEL)/model.safetensors || $(O)/tests/bench/bench_forward --make-model $(BENCH_MODEL)
@@ -144,28 +176,30 @@ bench-forward: $(O)/tests/bench/bench_forward
 	else echo "bench-forward: no torch in $(PYTHON); PyTorch comparison skipped"; fi
 
 # ----------------------------------------------------------------- fuzzing
-# libFuzzer targets for the parsers of untrusted input (clang only). `make
-# fuzz-run` seeds each corpus from the test fixtures and runs FUZZ_TIME seconds.
-FUZZ_CC    = clang
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_TIME  = 60
-FUZZ_LIB   = lib/buf.c lib/msg.c lib/xalloc.c
-FUZZERS    = fuzz_safetensors fuzz_config
+# libFuzzer targets (clang): make fuzz [FUZZ_TIME=seconds per target]
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_O       = build/fuzz
+FUZZ_CC      = clang
+FUZZ_FLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lcurl -lyaml -ljansson -lm
+FUZZ_TIME   ?= 60
 
-build/fuzz/fuzz_safetensors: tests/fuzz/fuzz_safetensors.c lib/eval/safetensors.c $(FUZZ_LIB)
-build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c lib/eval/config.c $(FUZZ_LIB)
-build/fuzz/%:
+$(FUZZ_O)/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $^ -ljansson -lm
+	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
 
-fuzz: $(FUZZERS:%=build/fuzz/%)
+$(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
-fuzz-run: fuzz
-	@mkdir -p build/fuzz/corpus-safetensors build/fuzz/corpus-config
-	@cp -f tests/eval/fixtures/*/*.safetensors build/fuzz/corpus-safetensors/ 2>/dev/null; \
-	for d in tests/eval/fixtures/*/; do cp -f $$d/config.json build/fuzz/corpus-config/$$(basename $$d).json; done
-	build/fuzz/fuzz_safetensors -max_total_time=$(FUZZ_TIME) -max_len=65536 build/fuzz/corpus-safetensors
-	build/fuzz/fuzz_config -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/config.dict build/fuzz/corpus-config
+$(FUZZ_O)/bin/%: $(FUZZ_O)/tests/fuzz/%.o $(FUZZ_O)/libfuzz.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_O)/bin $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 # ----------------------------------------------------------------- deps
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
@@ -201,6 +235,6 @@ clean:
 	rm -rf build bin tests/tmp
 
 .PHONY: all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
-	fuzz fuzz-run bench bench-forward \
+	fuzz fuzz-build demo bench bench-fetch bench-forward \
 	install uninstall clean
 .SECONDARY:
