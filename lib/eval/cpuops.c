@@ -263,14 +263,10 @@ cpuops_act(float *x, int64_t n, enum model_act act)
 }
 
 void
-cpuops_act_mul(float *g, const float *u, int64_t n, enum model_act act)
+cpuops_act_mul_to(float *y, const float *g, const float *u, int64_t n, enum model_act act)
 {
-    const int64_t work = n;
-
-    (void)work;
-    PARALLEL_FOR
     for (int64_t i = 0; i < n; i++)
-        g[i] = act1(g[i], act) * u[i];
+        y[i] = act1(g[i], act) * u[i];
 }
 
 void
@@ -312,22 +308,21 @@ mask_softmax(float *s, int64_t nk, int64_t qpos, int64_t window)
 }
 
 void
-cpuops_attention_naive(float *out, const float *q, int64_t ldq, int64_t n, const float *kp,
-                       const float *vp, int64_t ldp, int64_t past, const float *kn, const float *vn,
-                       int64_t ldn, const struct cpuops_attn *a)
+cpuops_attention_naive(const struct cpuops_attn *a, const struct cpuops_attn_io *io)
 {
-    const int64_t hd = a->head_dim, group = a->n_heads / a->n_kv_heads, nk = past + n;
+    const int64_t hd = a->head_dim, group = a->n_heads / a->n_kv_heads, past = io->past;
+    const int64_t nk = past + io->n;
     float *s = xmalloc((size_t)nk * sizeof(*s));
 
     for (int64_t h = 0; h < a->n_heads; h++) {
         int64_t g = h / group;
 
-        for (int64_t i = 0; i < n; i++) {
-            const float *qi = q + i * ldq + h * hd;
-            float *oi = out + i * ldq + h * hd;
+        for (int64_t i = 0; i < io->n; i++) {
+            const float *qi = io->q + i * io->ldq + h * hd;
+            float *oi = io->out + i * io->ldo + h * hd;
 
             for (int64_t j = 0; j < nk; j++) {
-                const float *kj = j < past ? kp + j * ldp : kn + (j - past) * ldn;
+                const float *kj = j < past ? io->kp + j * io->ldp : io->kn + (j - past) * io->ldn;
                 float dot = 0.0f;
 
                 for (int64_t e = 0; e < hd; e++)
@@ -337,7 +332,7 @@ cpuops_attention_naive(float *out, const float *q, int64_t ldq, int64_t n, const
             cpuops_softmax(s, nk);
             memset(oi, 0, (size_t)hd * sizeof(*oi));
             for (int64_t j = 0; j < nk; j++) {
-                const float *vj = j < past ? vp + j * ldp : vn + (j - past) * ldn;
+                const float *vj = j < past ? io->vp + j * io->ldp : io->vn + (j - past) * io->ldn;
 
                 for (int64_t e = 0; e < hd; e++)
                     oi[e] += s[j] * vj[g * hd + e];
@@ -349,37 +344,35 @@ cpuops_attention_naive(float *out, const float *q, int64_t ldq, int64_t n, const
 
 /* One head of cpuops_attention(); s is (n, past + n) scratch. */
 static void
-attention_head(float *out, const float *q, int64_t ldq, int64_t n, const float *kp,
-               const float *vp, int64_t ldp, int64_t past, const float *kn, const float *vn,
-               int64_t ldn, const struct cpuops_attn *a, int64_t h, float *s)
+attention_head(const struct cpuops_attn *a, const struct cpuops_attn_io *io, int64_t h, float *s)
 {
-    const int64_t hd = a->head_dim, g = h / (a->n_heads / a->n_kv_heads), nk = past + n;
-    const int bn = blas_int(n), bp = blas_int(past), bhd = blas_int(hd), bnk = blas_int(nk);
-    const float *qh = q + h * hd;
-    float *oh = out + h * hd;
+    const int64_t hd = a->head_dim, g = h / (a->n_heads / a->n_kv_heads), nk = io->past + io->n;
+    const int bn = blas_int(io->n), bp = blas_int(io->past), bhd = blas_int(hd);
+    const int bnk = blas_int(nk), ldq = blas_int(io->ldq), ldo = blas_int(io->ldo);
+    const int ldp = blas_int(io->ldp), ldn = blas_int(io->ldn);
+    const float *qh = io->q + h * hd;
+    float *oh = io->out + h * hd;
 
     /* s = scale · q_h · kᵀ, the cached keys in columns [0, past), the new ones after. */
-    if (past)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bn, bp, bhd, a->scale, qh,
-                    blas_int(ldq), kp + g * hd, blas_int(ldp), 0.0f, s, bnk);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bn, bn, bhd, a->scale, qh, blas_int(ldq),
-                kn + g * hd, blas_int(ldn), 0.0f, s + past, bnk);
-    for (int64_t i = 0; i < n; i++)
-        mask_softmax(s + i * nk, nk, past + i, a->window);
+    if (bp)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bn, bp, bhd, a->scale, qh, ldq,
+                    io->kp + g * hd, ldp, 0.0f, s, bnk);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bn, bn, bhd, a->scale, qh, ldq,
+                io->kn + g * hd, ldn, 0.0f, s + bp, bnk);
+    for (int64_t i = 0; i < io->n; i++)
+        mask_softmax(s + i * nk, nk, io->past + i, a->window);
     /* o_h = s · v, again in two column blocks. */
-    if (past)
+    if (bp)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bhd, bp, 1.0f, s, bnk,
-                    vp + g * hd, blas_int(ldp), 0.0f, oh, blas_int(ldq));
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bhd, bn, 1.0f, s + past, bnk,
-                vn + g * hd, blas_int(ldn), past ? 1.0f : 0.0f, oh, blas_int(ldq));
+                    io->vp + g * hd, ldp, 0.0f, oh, ldo);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bhd, bn, 1.0f, s + bp, bnk,
+                io->vn + g * hd, ldn, bp ? 1.0f : 0.0f, oh, ldo);
 }
 
 void
-cpuops_attention(float *out, const float *q, int64_t ldq, int64_t n, const float *kp,
-                 const float *vp, int64_t ldp, int64_t past, const float *kn, const float *vn,
-                 int64_t ldn, const struct cpuops_attn *a)
+cpuops_attention(const struct cpuops_attn *a, const struct cpuops_attn_io *io)
 {
-    const int64_t per = n * (past + n), work = a->n_heads * per * a->head_dim;
+    const int64_t per = io->n * (io->past + io->n), work = a->n_heads * per * a->head_dim;
     int nt = work < (int64_t)1 << 16 ? 1 : nthreads;
     float *s = xmalloc((size_t)(nt * per) * sizeof(*s)); /* scores (n, past + n) per thread */
 
@@ -392,7 +385,7 @@ cpuops_attention(float *out, const float *q, int64_t ldq, int64_t n, const float
 #else
         float *mine = s;
 #endif
-        attention_head(out, q, ldq, n, kp, vp, ldp, past, kn, vn, ldn, a, h, mine);
+        attention_head(a, io, h, mine);
     }
     free(s);
 }
