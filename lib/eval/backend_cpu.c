@@ -1,16 +1,11 @@
 /*
  * backend_cpu — the reference forward pass on the CPU, fp32 throughout.
  *
- * Weights of any stored dtype are converted to fp32 once, at load, into one
- * arena in nn.Linear layout. (Measured on the 100M-parameter benchmark model:
- * converting all BF16 weights takes about 1 s, one 1024-token forward 7-14 s
- * on 2 cores; converting per layer on every call would cost that second again
- * each call, and most of a one-token decoding step. The price is fp32 memory.)
- * A batch is packed: the new tokens of all sequences form one (T, d) matrix,
- * so every projection is one GEMM; only attention and the output head work
- * per sequence. Logits are computed only for the rows a caller scores or asks
- * for. With opts.naive every GEMM and attention runs the plain-loop kernels
- * instead, as an in-process oracle.
+ * Weights are converted to fp32 once, at load. A batch is packed: the new
+ * tokens of all sequences form one (T, d) matrix, so each projection is one
+ * GEMM; attention and the output head work per sequence, and logits are made
+ * only for rows a caller scores or asks for. opts.naive swaps every GEMM and
+ * attention for the plain-loop kernels, as an in-process oracle.
  */
 #include "lib/eval/backend.h"
 
@@ -138,6 +133,13 @@ check_fused(const struct model_config *c, const struct cpu_layer *L)
         BUG("gate and up biases are not adjacent");
 }
 
+/*
+ * Convert every weight to fp32 into one arena, in nn.Linear layout. Once, at
+ * load: on the 100M-parameter benchmark model converting all BF16 weights
+ * takes about 1 s and a 1024-token forward 7-14 s on 2 cores, so converting
+ * per layer on every call would add that second to each call (and dominate
+ * a one-token decoding step). The price is fp32 memory.
+ */
 static int
 load_weights(struct cpu_state *st, const struct model *m, struct ep_err *err)
 {

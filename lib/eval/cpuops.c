@@ -2,12 +2,10 @@
  * cpuops — fp32 CPU kernels: GEMM through OpenBLAS with a plain-loop twin,
  * norms, RoPE, softmax, activations and causal attention (naive and BLAS).
  *
- * One threading runtime at a time: with OpenMP compiled in, OpenBLAS runs
- * single-threaded and the kernels split their work (GEMM output columns,
- * attention heads, rows) across OpenMP threads; mixing OpenBLAS's own pthread
- * pool with OpenMP made the two spin against each other (2.5x slower on 2
- * cores). Without OpenMP, OpenBLAS threads the GEMMs. The thread count is
- * process-wide state of both libraries, set through cpuops_set_threads().
+ * One threading runtime: with OpenMP, OpenBLAS runs single-threaded and the
+ * kernels split GEMM columns and attention heads across OpenMP threads (the
+ * two runtimes' pools spun against each other: 2.5x slower on 2 cores);
+ * without it, OpenBLAS threads the GEMMs. Thread count: cpuops_set_threads().
  */
 #include "lib/eval/cpuops.h"
 

@@ -1,15 +1,11 @@
 /*
  * bench_forward — scoring throughput of the CPU backend.
  *
- *   bench_forward --make-model DIR [--vocab V --hidden D --ff F --layers L --heads H --kv-heads K]
- *       writes a random-weight Llama-shaped checkpoint (config.json + F32, or
- *       with --bf16 BF16, model.safetensors; tied embeddings) that
- *       transformers can load too;
+ *   bench_forward --make-model DIR [--bf16] [--vocab V --hidden D --ff F --layers L ...]
+ *       writes a random-weight, tied-embedding Llama checkpoint transformers can load;
  *   bench_forward [--threads N --batch B --seq T --iters K] DIR
- *       times K forward passes (reporting the fastest) over B random
- *       sequences of T tokens that score every position (the log-prob of the
- *       next token, as perplexity and PyTorch's full-logits forward do), then
- *       with only the last position scored (multiple-choice scoring).
+ *       B random sequences of T tokens, best of K passes: every position's next
+ *       token scored (like a full-logits forward), then only the last position.
  */
 #include <errno.h>
 #include <getopt.h>
