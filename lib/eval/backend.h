@@ -35,6 +35,9 @@ struct kv_cache;
  * kv_len(kv) .. kv_len(kv) + n_tokens - 1 (0 .. without a cache) and attend
  * to the cached tokens before them.
  *
+ * Models with learned positions (GPT-2) refuse positions past max_pos; RoPE
+ * models accept any, as transformers does.
+ *
  * With kv_append the new tokens' keys and values are stored in kv and its
  * length grows by n_tokens when the call succeeds; without it kv is only read,
  * so several sequences of one batch may share it as a common prefix. Two

@@ -43,6 +43,7 @@ struct cpu_state {
 };
 
 struct kv_cache {
+    const struct cpu_state *owner;
     int64_t cap, len;
     int64_t n_layers, kv_dim;
     float *k, *v; /* (n_layers, cap, kv_dim) each */
@@ -234,6 +235,7 @@ cpu_kv_new(struct backend *be, size_t capacity, struct ep_err *err)
         return NULL;
     }
     kv = xcalloc(1, sizeof(*kv));
+    kv->owner = st;
     kv->cap = (int64_t)capacity;
     kv->n_layers = st->cfg.n_layers;
     kv->kv_dim = st->cfg.n_kv_heads * st->cfg.head_dim;
@@ -287,8 +289,8 @@ check_seq(const struct cpu_state *st, const struct fwd_seq *q, size_t s, struct 
         return ep_err_set(err, "sequence %zu: %zu tokens (need 1 .. 2^24)", s, q->n_tokens);
     if (q->kv_append && !q->kv)
         return ep_err_set(err, "sequence %zu: kv_append without a cache", s);
-    if (q->kv && q->kv->n_layers != c->n_layers)
-        BUG("cache from another model");
+    if (q->kv && q->kv->owner != st)
+        return ep_err_set(err, "sequence %zu: the cache belongs to another backend", s);
     if (q->kv_append && past + (int64_t)q->n_tokens > q->kv->cap)
         return ep_err_set(
             err, "sequence %zu: %lld cached + %zu new tokens exceed the cache capacity %lld", s,

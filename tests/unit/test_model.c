@@ -352,6 +352,29 @@ test_kv_cache(void)
     }
 }
 
+/* A cache made by another backend (another model) is refused, not misread. */
+static void
+check_foreign_cache(struct fix *fx)
+{
+    struct fix other;
+    struct ep_err err;
+    int32_t tok = 1;
+    struct fwd_seq q = { 0 };
+
+    if (fix_open(&other, "llama_gqa_f32", false) < 0) {
+        CHECK(!"fixture loads");
+        fix_close(&other);
+        return;
+    }
+    q.kv = backend_kv_new(other.be, 8, &err);
+    q.tokens = &tok;
+    q.n_tokens = 1;
+    CHECK(q.kv && backend_forward(fx->be, &q, 1, &err) == -1);
+    CHECK(strstr(err.msg, "belongs to another backend") != NULL);
+    backend_kv_free(other.be, q.kv);
+    fix_close(&other);
+}
+
 /* Requests the backend must refuse, leaving caches untouched. */
 static void
 test_bad_requests(void)
@@ -392,6 +415,7 @@ test_bad_requests(void)
     CHECK(backend_kv_len(fx.be, kv) == 32);
     CHECK(backend_kv_new(fx.be, 0, &err) == NULL && strstr(err.msg, "capacity 0"));
     backend_kv_free(fx.be, kv);
+    check_foreign_cache(&fx);
     fix_close(&fx);
 }
 
