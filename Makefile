@@ -105,6 +105,7 @@ UNIT_TESTS = \
 	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
+	tests/unit/test_safetensors \
 	tests/unit/test_sha \
 	tests/unit/test_tokenizer \
 	tests/unit/test_utf8 \
@@ -229,7 +230,7 @@ fmt:
 	clang-format -i $(filter-out lib/eval/unicode_data.c,$(LIB_SRC)) $(wildcard lib/*.h lib/eval/*.h) $(FILTERS:%=filters/%.c)
 
 check-fmt:
-	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h lib/eval/*.h) $(FILTERS:%=filters/%.c)
 
 # ----------------------------------------------------------------- benchmarks
 # bench-forward: scoring tokens/s of the CPU backend on a random ~100M-parameter
