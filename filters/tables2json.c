@@ -395,6 +395,20 @@ card_names(const json_t *meta, const char **extra, size_t *n, const char **model
         *model = mi ? mi : mn;
 }
 
+/* metadata base_model: a repo id or a list of them. */
+static void
+add_base_models(struct label_names *names, const json_t *base)
+{
+    size_t i;
+    const json_t *v;
+
+    if (json_is_string(base))
+        label_names_add_other(names, json_string_value(base));
+    json_array_foreach(base, i, v)
+        if (json_is_string(v))
+            label_names_add_other(names, json_string_value(v));
+}
+
 static void
 process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
 {
@@ -421,6 +435,7 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
     cd.model = slash ? slash + 1 : cd.repo;
     card_names(meta, extra, &nextra, &cd.model);
     label_names_init(&names, cd.repo, x->o.model_name, extra, nextra);
+    add_base_models(&names, json_object_get(meta, "base_model"));
     mdtable_extract(body, strlen(body), body_first_line(rec_str(rec, "front_matter")), &list);
     for (size_t i = 0; i < list.n; i++)
         if (!x->o.table || x->o.table == i + 1)

@@ -60,6 +60,8 @@ struct ctx {
     size_t nmodel_cols;
 };
 
+static void score_release(struct etab_score *s);
+
 /* ---------------------------------------------------------------- helpers */
 
 static void __attribute__((format(printf, 3, 4)))
@@ -434,7 +436,7 @@ match_row(const struct ctx *x, size_t r, struct cand *cd)
     for (size_t c = 0; c < x->nlabel && n < 16; c++) {
         const struct tcell *cell = tgrid_cell(x->g, r, c);
 
-        if (x->role[c] != R_LABEL || !*cell->text)
+        if ((x->role[c] != R_LABEL && x->role[c] != R_CATEGORY) || !*cell->text)
             continue;
         t[n] = cell->text;
         h[n++] = cell->href;
@@ -595,22 +597,73 @@ generic_column(const struct ctx *x, size_t c)
     return true;
 }
 
+/* Value columns whose header names a known benchmark. */
+static size_t
+column_hits(const struct ctx *x)
+{
+    size_t n = 0;
+
+    for (size_t c = 0; c < x->C; c++)
+        for (size_t i = 0; i < x->lev[c].n; i++)
+            if (x->role[c] == R_VALUE && !x->lev[c].qual[i] && known_bench(x->lev[c].lv[i])) {
+                n++;
+                break;
+            }
+    return n;
+}
+
+/*
+ * A single-model table under a heading or caption that names the card's base
+ * model (and not the card's own): its numbers are the base model's.
+ */
+static bool
+about_other_model(struct ctx *x)
+{
+    const char *where = x->g->heading;
+
+    if (!label_names_other_mentioned(x->o->names, where)) {
+        where = x->g->caption;
+        if (!label_names_other_mentioned(x->o->names, where))
+            return false;
+    }
+    msg(x, ETAB_WARN, "the table has no model label and its heading '%s' names another model; "
+                      "not read",
+        where);
+    return true;
+}
+
+/* Rows with a number in a value column. */
+static size_t
+numeric_rows(const struct ctx *x, size_t *last)
+{
+    size_t n = 0;
+
+    for (size_t r = x->d0; r < x->R; r++)
+        for (size_t c = 0; c < x->C; c++)
+            if (x->role[c] == R_VALUE && is_num_kind(kind(x, r, c))) {
+                n++;
+                *last = r;
+                break;
+            }
+    return n;
+}
+
 /*
  * No label names the model: take the table as the card's own when its layout
  * leaves no other reading ("Benchmark | Score", lm-eval output, a single row
- * of benchmarks).
+ * of benchmarks). True when the table was recognised (even if then refused).
  */
 static bool
 single_model(struct ctx *x)
 {
-    size_t nvalue = 0, hits = 0, numeric_rows = 0, data_row = NONE, ndata = 0;
+    size_t nvalue = 0, hits = 0, nrows = 0, data_row = NONE;
     bool lmeval = x->metric_col != NONE && (x->stderr_col != NONE || x->filter_col != NONE);
 
     for (size_t c = 0; c < x->C; c++)
         nvalue += x->role[c] == R_VALUE;
     if (!nvalue)
         return false;
-    if (x->bench_col != NONE) {
+    if (x->bench_col != NONE) { /* benchmarks as rows, generic value columns */
         for (size_t c = 0; c < x->C; c++)
             if (x->role[c] == R_VALUE && !generic_column(x, c))
                 return false;
@@ -619,36 +672,24 @@ single_model(struct ctx *x)
 
             for (size_t c = 0; c < x->C; c++)
                 num |= x->role[c] == R_VALUE && is_num_kind(kind(x, r, c));
-            if (!num)
-                continue;
-            numeric_rows++;
-            hits += known_bench(text(x, r, x->bench_col)) != NULL;
+            nrows += num;
+            hits += num && known_bench(text(x, r, x->bench_col)) != NULL;
         }
-        if (!lmeval && (!hits || hits * 3 < numeric_rows))
+        if (!lmeval && (!hits || hits * 3 < nrows))
             return false;
+        if (about_other_model(x))
+            return true;
         for (size_t c = 0; c < x->C; c++)
             if (x->role[c] == R_VALUE)
                 set_match(x, false, c, "", "single-model");
-        x->res->single_model = true;
-        return true;
+    } else { /* benchmarks as columns, one row of numbers without a model label */
+        hits = column_hits(x);
+        if (numeric_rows(x, &data_row) != 1 || !hits || x->nlabel)
+            return false;
+        if (about_other_model(x))
+            return true;
+        set_match(x, true, data_row, "", "single-model");
     }
-    /* benchmarks as columns, one row of numbers without a model label */
-    for (size_t r = x->d0; r < x->R; r++) {
-        bool num = false;
-
-        for (size_t c = 0; c < x->C; c++)
-            num |= x->role[c] == R_VALUE && is_num_kind(kind(x, r, c));
-        if (num) {
-            ndata++;
-            data_row = r;
-        }
-    }
-    for (size_t c = 0; c < x->C; c++)
-        hits += x->role[c] == R_VALUE && x->lev[c].n &&
-                known_bench(x->lev[c].lv[x->lev[c].n - 1]) != NULL;
-    if (ndata != 1 || !hits || x->nlabel)
-        return false;
-    set_match(x, true, data_row, "", "single-model");
     x->res->single_model = true;
     return true;
 }
@@ -719,6 +760,7 @@ add_score(struct ctx *x, const struct pending *p)
         s->mconfig = xstrdup(p->filter ? p->filter : "cot");
     s->shots = p->b.shots;
     s->task = e ? e->task : NULL;
+    s->known = e != NULL;
     s->value = p->value;
     s->has_stderr = p->has_stderr;
     s->stderr_ = p->stderr_;
@@ -870,13 +912,31 @@ ragged(struct ctx *x, size_t r, const char *label)
     return true;
 }
 
+/* A label that is a number or a quantity ("1T", "500B", "2024-01"), not a benchmark. */
+static bool
+quantity_label(const char *t)
+{
+    struct cval v;
+    size_t letters = 0;
+
+    for (const char *p = t; *p; p++)
+        letters += isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80;
+    if (!letters)
+        return true;
+    celltext_value(t, &v);
+    if (v.kind == CVAL_NUMBER || v.kind == CVAL_PARTS || v.kind == CVAL_UNSURE)
+        return true;
+    return isdigit((unsigned char)t[0]) && letters <= 2 && !strchr(t, ' ');
+}
+
 static bool
 skip_label(const char *t)
 {
     enum label_class cls = label_classify(t);
 
     return cls == LC_NONSCORE || cls == LC_AVERAGE || cls == LC_VALUE || cls == LC_MODEL ||
-           cls == LC_SELF || cls == LC_SHOTS || cls == LC_METRIC || cls == LC_STDERR;
+           cls == LC_SELF || cls == LC_SHOTS || cls == LC_METRIC || cls == LC_STDERR ||
+           quantity_label(t);
 }
 
 /* Models as columns: one benchmark per data row. */
@@ -889,6 +949,12 @@ read_rows(struct ctx *x)
 
     if (x->bench_col == NONE) {
         msg(x, ETAB_WARN, "no column names the benchmarks");
+        return;
+    }
+    if (!x->o->model_col && !bench_hits(x, x->bench_col) &&
+        column_class(x, x->bench_col) != LC_BENCH && x->metric_col == NONE) {
+        msg(x, ETAB_WARN, "no row names a known benchmark and no header says the rows are "
+                          "benchmarks; not read (force with --table and --model-column)");
         return;
     }
     for (size_t r = x->d0; r < x->R; r++) {
@@ -947,6 +1013,11 @@ read_columns(struct ctx *x)
 
     if (ragged(x, r, *text(x, r, 0) ? text(x, r, 0) : "?"))
         return;
+    if (!x->o->model_row && !column_hits(x) && (!x->nlabel || column_class(x, 0) != LC_MODEL)) {
+        msg(x, ETAB_WARN, "no column names a known benchmark and no header says the columns "
+                          "are benchmarks; not read (force with --table and --model-row)");
+        return;
+    }
     for (size_t c = 0; c < x->C; c++) {
         const struct levels *l = &x->lev[c];
         const char *bottom = NULL, *hit = NULL;
@@ -982,10 +1053,22 @@ read_columns(struct ctx *x)
 
 /* ---------------------------------------------------------------- scale */
 
+/* s contains w, ignoring case. */
+static bool
+has_word(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+
+    for (; *s; s++)
+        if (!strncasecmp(s, w, n))
+            return true;
+    return false;
+}
+
 struct series {
     double max;
     int decimals;
-    bool percent, negative;
+    bool percent, negative, all_int;
 };
 
 static void
@@ -1007,6 +1090,7 @@ series_add(struct series *s, const struct tcell *cell, int part)
     s->decimals = n->decimals > s->decimals ? n->decimals : s->decimals;
     s->percent |= n->percent;
     s->negative |= n->v < 0;
+    s->all_int &= n->is_int;
 }
 
 /* The values of every model for the benchmark of score s. */
@@ -1014,6 +1098,7 @@ static void
 series_of(const struct ctx *x, const struct etab_score *s, struct series *out)
 {
     memset(out, 0, sizeof(*out));
+    out->all_int = true;
     if (x->rows_mode) {
         for (size_t r = x->d0; r < x->R; r++)
             series_add(out, tgrid_cell(x->g, r, s->c), s->part);
@@ -1053,6 +1138,14 @@ decide_scales(struct ctx *x)
         struct series s;
 
         series_of(x, sc, &s);
+        if (!sc->known && s.all_int && s.max > 100 && !has_word(sc->name, "elo") &&
+            !has_word(sc->name, "rating")) {
+            /* 4096, 11008, 32000 under an unknown name: a size or a count, not a score */
+            msg(x, ETAB_INFO, "'%s': whole numbers up to %g are not read as a score", sc->name,
+                s.max);
+            score_release(sc);
+            continue;
+        }
         if (sc->scale)
             ; /* raw by benchmark or metric */
         else if (s.percent)
@@ -1068,15 +1161,7 @@ decide_scales(struct ctx *x)
         if (!sc->scale) {
             msg(x, ETAB_WARN, "scale of '%s' is unclear (values up to %g%s); not taken", sc->name,
                 s.max, s.negative ? ", some negative" : " in a table on a 0-100 scale");
-            free(sc->name);
-            free(sc->dataset);
-            free(sc->dataset_name);
-            free(sc->split);
-            free(sc->metric);
-            free(sc->mconfig);
-            free(sc->row);
-            free(sc->column);
-            free(sc->cell);
+            score_release(sc);
             continue;
         }
         res->scores[kept++] = *sc;

@@ -46,6 +46,7 @@ struct etab_score {
     /* internal: where the value came from, for the scale decision */
     size_t r, c;
     int part;
+    bool known; /* the benchmark is in lib/benchmarks.tsv */
 };
 
 enum etab_level { ETAB_INFO, ETAB_WARN, ETAB_ERROR };

@@ -231,8 +231,48 @@ label_names_init(struct label_names *n, const char *repo, const char *forced,
 }
 
 void
+label_names_add_other(struct label_names *n, const char *name)
+{
+    struct buf b = BUF_INIT;
+    const char *slash = name ? strrchr(name, '/') : NULL;
+
+    if (!name || n->nothers >= LABEL_MAX_NAMES)
+        return;
+    label_squash(&b, slash ? slash + 1 : name);
+    for (size_t i = 0; i < n->n; i++)
+        if (!strcmp(n->squash[i], b.buf))
+            b.len = 0; /* the card's own name */
+    if (b.len >= 3)
+        n->others[n->nothers++] = buf_detach(&b, NULL);
+    buf_release(&b);
+}
+
+const char *
+label_names_other_mentioned(const struct label_names *n, const char *text)
+{
+    struct buf b = BUF_INIT;
+    const char *hit = NULL;
+
+    if (!text || !n->nothers)
+        return NULL;
+    label_squash(&b, text);
+    for (size_t i = 0; i < n->n; i++)
+        if (strstr(b.buf, n->squash[i])) {
+            buf_release(&b);
+            return NULL;
+        }
+    for (size_t i = 0; i < n->nothers && !hit; i++)
+        if (strstr(b.buf, n->others[i]))
+            hit = n->others[i];
+    buf_release(&b);
+    return hit;
+}
+
+void
 label_names_release(struct label_names *n)
 {
+    for (size_t i = 0; i < n->nothers; i++)
+        free(n->others[i]);
     for (size_t i = 0; i < n->n; i++) {
         free(n->squash[i]);
         free(n->tokens[i]);
@@ -337,11 +377,20 @@ qual_word(const char *w, size_t len, struct blabel *b)
 {
     char tmp[48], mbuf[32];
     const char *m;
+    bool marks = true;
 
     if (!len || len >= sizeof(tmp))
         return !len;
     memcpy(tmp, w, len);
     tmp[len] = '\0';
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+
+        i += get_cp(tmp + i, &cp);
+        marks &= is_mark_cp(cp);
+    }
+    if (marks || !strcmp(tmp, "$\\uparrow$") || !strcmp(tmp, "$\\downarrow$"))
+        return true; /* "(↑)", "$\uparrow$": which way is better, not what is measured */
     if (!strcasecmp(tmp, "cot") || !strcasecmp(tmp, "chain-of-thought")) {
         b->cot = true;
         return true;
@@ -744,6 +793,8 @@ static const struct {
     { "avg", LC_AVERAGE, true },
     { "mean", LC_AVERAGE, false },
     { "overallaverage", LC_AVERAGE, false },
+    { "overall", LC_AVERAGE, false },
+    { "total", LC_AVERAGE, false },
     { "\xE5\xB9\xB3\xE5\x9D\x87", LC_AVERAGE, true },                        /* 平均 */
     { "ours", LC_SELF, false },
     { "thismodel", LC_SELF, false },
@@ -821,6 +872,39 @@ static const struct {
     { "examples", LC_NONSCORE, false },
     { "count", LC_NONSCORE, false },
     { "n", LC_NONSCORE, false },
+    { "dmodel", LC_NONSCORE, false },
+    { "nlayers", LC_NONSCORE, false },
+    { "nheads", LC_NONSCORE, false },
+    { "ffn", LC_NONSCORE, true },
+    { "ffndim", LC_NONSCORE, false },
+    { "intermediatesize", LC_NONSCORE, false },
+    { "kvheads", LC_NONSCORE, false },
+    { "numkvheads", LC_NONSCORE, false },
+    { "attentionheads", LC_NONSCORE, false },
+    { "numberof", LC_NONSCORE, true },
+    { "experts", LC_NONSCORE, false },
+    { "numexperts", LC_NONSCORE, false },
+    { "activeexperts", LC_NONSCORE, false },
+    { "activatedexperts", LC_NONSCORE, false },
+    { "activatedparams", LC_NONSCORE, true },
+    { "topk", LC_NONSCORE, false },
+    { "ropetheta", LC_NONSCORE, false },
+    { "ropebase", LC_NONSCORE, false },
+    { "warmup", LC_NONSCORE, true },
+    { "weightdecay", LC_NONSCORE, false },
+    { "globalbatchsize", LC_NONSCORE, false },
+    { "maxpositionembeddings", LC_NONSCORE, false },
+    { "embeddingsize", LC_NONSCORE, false },
+    { "patchsize", LC_NONSCORE, false },
+    { "resolution", LC_NONSCORE, false },
+    { "imagesize", LC_NONSCORE, false },
+    { "samplingrate", LC_NONSCORE, false },
+    { "architecture", LC_NONSCORE, false },
+    { "dtype", LC_NONSCORE, false },
+    { "gpu", LC_NONSCORE, false },
+    { "hardware", LC_NONSCORE, false },
+    { "link", LC_NONSCORE, false },
+    { "download", LC_NONSCORE, false },
     { "delta", LC_NONSCORE, false },
     { "diff", LC_NONSCORE, false },
     { "improvement", LC_NONSCORE, false },

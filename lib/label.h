@@ -26,6 +26,8 @@ struct label_names {
     char *tokens[LABEL_MAX_NAMES];       /* the words of each name, sorted, space-separated */
     char *shown;                         /* the first name, for messages */
     size_t n;
+    char *others[LABEL_MAX_NAMES];       /* squashed names of other models (base models) */
+    size_t nothers;
 };
 
 /*
@@ -37,6 +39,15 @@ struct label_names {
 void label_names_init(struct label_names *n, const char *repo, const char *forced,
                       const char *const *extra, size_t nextra);
 void label_names_release(struct label_names *n);
+
+/* Add the name of another model the card talks about (its base model): "org/name" or "name". */
+void label_names_add_other(struct label_names *n, const char *name);
+
+/*
+ * When running text (a heading, a caption) names one of the other models but
+ * not the card's own, return that other name (squashed); else NULL.
+ */
+const char *label_names_other_mentioned(const struct label_names *n, const char *text);
 
 enum label_match {
     LM_NONE = 0,

@@ -26,6 +26,9 @@ struct walk {
     size_t order;
     struct htmltable *html;
     struct mdtable_list *list;
+    char *heading;    /* the last heading seen (owned) */
+    char **headings;  /* heading in force when table number `order` opened (borrowed copies) */
+    size_t nheadings, headings_alloc;
 };
 
 /* Index the line starts the way cmark counts lines (\n, \r\n or \r end a line). */
@@ -76,7 +79,8 @@ count_cells(const char *s, size_t len)
 {
     size_t n = 1;
 
-    while (len && isspace((unsigned char)*s))
+    /* container markers before the row: "> | a | b |" in a block quote */
+    while (len && (isspace((unsigned char)*s) || *s == '>'))
         s++, len--;
     while (len && isspace((unsigned char)s[len - 1]))
         len--;
@@ -166,11 +170,34 @@ has_inline_table(cmark_node *para)
     return false;
 }
 
+/* Record the current heading for every table opened since the last call. */
+static void
+note_headings(struct walk *w)
+{
+    while (w->nheadings < w->order) {
+        ALLOC_GROW(w->headings, w->nheadings + 1, w->headings_alloc);
+        w->headings[w->nheadings++] = w->heading ? xstrdup(w->heading) : NULL;
+    }
+}
+
 static void
 feed_html(struct walk *w, const char *html, int line)
 {
     if (html)
         htmltable_feed(w->html, html, strlen(html), src_line(w, line));
+    note_headings(w);
+}
+
+static void
+set_heading(struct walk *w, cmark_node *n)
+{
+    char *html = cmark_render_html(n, CMARK_OPT_DEFAULT, NULL);
+    struct buf t = BUF_INIT;
+
+    htmltable_text(&t, html, strlen(html), NULL);
+    free(html);
+    free(w->heading);
+    w->heading = buf_detach(&t, NULL);
 }
 
 /* Handle one node on entry; true when its children must be skipped. */
@@ -190,8 +217,11 @@ visit(struct walk *w, cmark_node *n)
         if (in_html && !cmark_node_get_fenced(n, &flen, &foff, &fch))
             feed_html(w, cmark_node_get_literal(n), line);
         return true;
-    case CMARK_NODE_PARAGRAPH:
     case CMARK_NODE_HEADING:
+        if (!in_html)
+            set_heading(w, n);
+        /* fall through */
+    case CMARK_NODE_PARAGRAPH:
         if (in_html || has_inline_table(n)) {
             char *html = cmark_render_html(n, CMARK_OPT_UNSAFE, NULL);
 
@@ -202,6 +232,7 @@ visit(struct walk *w, cmark_node *n)
     default:
         if (is_type(n, "table")) {
             add_md_table(w, n);
+            note_headings(w);
             return true;
         }
         return false;
@@ -219,7 +250,7 @@ by_order(const void *a, const void *b)
 void
 mdtable_extract(const char *md, size_t len, size_t first_line, struct mdtable_list *list)
 {
-    struct walk w = { md, len, NULL, 0, first_line ? first_line : 1, 0, NULL, list };
+    struct walk w = { md, len, NULL, 0, first_line ? first_line : 1, 0, NULL, list, NULL, NULL, 0, 0 };
     size_t base = list->n;
     cmark_parser *parser;
     cmark_node *doc;
@@ -245,8 +276,19 @@ mdtable_extract(const char *md, size_t len, size_t first_line, struct mdtable_li
     }
     htmltable_take(w.html, true, &list->tables, &list->n, &list->alloc);
     qsort(list->tables + base, list->n - base, sizeof(*list->tables), by_order);
-    for (size_t i = base; i < list->n; i++)
-        list->tables[i]->order = i - base;
+    for (size_t i = base; i < list->n; i++) {
+        struct tgrid *g = list->tables[i];
+
+        if (g->order < w.nheadings) {
+            g->heading = w.headings[g->order];
+            w.headings[g->order] = NULL;
+        }
+        g->order = i - base;
+    }
+    for (size_t i = 0; i < w.nheadings; i++)
+        free(w.headings[i]);
+    free(w.headings);
+    free(w.heading);
     cmark_iter_free(it);
     cmark_node_free(doc);
     cmark_parser_free(parser);

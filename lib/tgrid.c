@@ -46,6 +46,7 @@ tgrid_free(struct tgrid *g)
     }
     free(g->rows);
     free(g->caption);
+    free(g->heading);
     for (size_t i = 0; i < g->nnotes; i++)
         free(g->notes[i]);
     free(g->spans);

@@ -54,7 +54,8 @@ struct tgrid {
     size_t ncells;
     size_t line;  /* first source line of the table */
     size_t order; /* position in document order */
-    char *caption;
+    char *caption; /* <caption> text, or NULL */
+    char *heading; /* text of the last markdown heading before the table, or NULL */
     char *notes[TGRID_MAX_NOTES];
     size_t nnotes;
     bool full; /* TGRID_MAX_CELLS reached: later cells were dropped */
