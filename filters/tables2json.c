@@ -9,6 +9,7 @@
  * that cannot be read for certain is reported, never emitted.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,14 +64,24 @@ struct card {
 
 /* ---------------------------------------------------------------- options */
 
-static void
-usage(int status)
+/* With a message: the synopsis, the message and a hint on stderr, status 2. */
+static void __attribute__((format(printf, 1, 2), noreturn))
+usage_error(const char *fmt, ...)
 {
-    if (status) {
-        fputs(usage_line, stderr);
-        fputs("try 'tables2json --help'\n", stderr);
-        exit(status);
-    }
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    fputs(usage_line, stderr);
+    fprintf(stderr, "tables2json: %s\ntry 'tables2json --help'\n", msg);
+    exit(RC_FATAL);
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
     fputs(usage_line, stdout);
     fputs("\n"
           "Read card records; after each card, write one score record per value of the\n"
@@ -87,6 +98,7 @@ usage(int status)
           "  -h, --help         this help\n"
           "  -V, --version      print the version\n",
           stdout);
+    ndjson_close_stdout();
     exit(RC_OK);
 }
 
@@ -95,10 +107,8 @@ parse_index(const char *arg, const char *name)
 {
     long v;
 
-    if (parse_long(arg, 1, 1000000, &v) < 0) {
-        error("%s: '%s' is not a number from 1 to 1000000", name, arg);
-        usage(RC_FATAL);
-    }
+    if (parse_long(arg, 1, 1000000, &v) < 0)
+        usage_error("%s: '%s' is not a number from 1 to 1000000", name, arg);
     return (size_t)v;
 }
 
@@ -121,11 +131,11 @@ parse_args(struct opts *o, int argc, char **argv)
     };
     int c;
 
-    while ((c = getopt_long(argc, argv, "hVvq", longopts, NULL)) != -1) {
+    opterr = 0; /* the synopsis comes first, then what was wrong */
+    while ((c = getopt_long(argc, argv, ":hVvq", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            usage(RC_OK);
-            break;
+            usage();
         case 'V':
             fputs("tables2json (evalpipe) " EVALPIPE_VERSION "\n", stdout);
             ndjson_close_stdout();
@@ -154,18 +164,18 @@ parse_args(struct opts *o, int argc, char **argv)
         case OPT_TASK:
             o->task_type = optarg;
             break;
+        case ':':
+            usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
-            usage(RC_FATAL);
+            if (optopt)
+                usage_error("unknown option '-%c'", optopt);
+            usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (o->model_col && o->model_row) {
-        error("--model-column and --model-row exclude each other");
-        usage(RC_FATAL);
-    }
-    if ((o->model_col || o->model_row) && !o->table) {
-        error("--model-column and --model-row need --table");
-        usage(RC_FATAL);
-    }
+    if (o->model_col && o->model_row)
+        usage_error("--model-column and --model-row exclude each other");
+    if ((o->model_col || o->model_row) && !o->table)
+        usage_error("--model-column and --model-row need --table");
     o->files = argv + optind;
     o->nfiles = argc - optind;
 }

@@ -51,6 +51,7 @@ struct ctx {
     size_t nlabel;       /* label columns [0, nlabel) */
     enum role *role;
     unsigned char *kind; /* enum cval_kind of each data cell, row-major */
+    signed char *hit;    /* does the cell name a known benchmark: -1 not looked up yet, 0, 1 */
     struct levels *lev;
     char **shots_sub; /* per column: "N-shot" text from a "# shots" sub-header row, or NULL */
     size_t bench_col, metric_col, shots_col, filter_col, stderr_col;
@@ -280,13 +281,24 @@ label_role_by_content(const struct ctx *x, size_t c)
     return metrics * 2 > nonempty ? R_METRIC : R_LABEL;
 }
 
+/* known_bench() of a data cell, looked up once. */
+static bool
+cell_hit(const struct ctx *x, size_t r, size_t c)
+{
+    signed char *h = &x->hit[r * x->C + c];
+
+    if (*h < 0)
+        *h = known_bench(text(x, r, c)) != NULL;
+    return *h;
+}
+
 static size_t
 bench_hits(const struct ctx *x, size_t c)
 {
     size_t n = 0;
 
     for (size_t r = x->d0; r < x->R; r++)
-        n += known_bench(text(x, r, c)) != NULL;
+        n += cell_hit(x, r, c);
     return n;
 }
 
@@ -673,7 +685,7 @@ single_model(struct ctx *x)
             for (size_t c = 0; c < x->C; c++)
                 num |= x->role[c] == R_VALUE && is_num_kind(kind(x, r, c));
             nrows += num;
-            hits += num && known_bench(text(x, r, x->bench_col)) != NULL;
+            hits += num && cell_hit(x, r, x->bench_col);
         }
         if (!lmeval && (!hits || hits * 3 < nrows))
             return false;
@@ -1123,21 +1135,19 @@ static void
 decide_scales(struct ctx *x)
 {
     struct etab_result *res = x->res;
+    struct series *all = xcalloc(res->nscores + 1, sizeof(*all));
     bool table_percent = false;
     size_t kept = 0;
 
     for (size_t i = 0; i < res->nscores; i++) {
-        struct series s;
-
-        series_of(x, &res->scores[i], &s);
-        if (!res->scores[i].scale && (s.percent || (s.max > 1 && s.max <= 100)))
+        series_of(x, &res->scores[i], &all[i]);
+        if (!res->scores[i].scale && (all[i].percent || (all[i].max > 1 && all[i].max <= 100)))
             table_percent = true;
     }
     for (size_t i = 0; i < res->nscores; i++) {
         struct etab_score *sc = &res->scores[i];
-        struct series s;
+        struct series s = all[i];
 
-        series_of(x, sc, &s);
         if (!sc->known && s.all_int && s.max > 100 && !has_word(sc->name, "elo") &&
             !has_word(sc->name, "rating")) {
             /* 4096, 11008, 32000 under an unknown name: a size or a count, not a score */
@@ -1167,23 +1177,10 @@ decide_scales(struct ctx *x)
         res->scores[kept++] = *sc;
     }
     res->nscores = kept;
+    free(all);
 }
 
 /* ---------------------------------------------------------------- duplicates */
-
-static bool
-eq(const char *a, const char *b)
-{
-    return a == b || (a && b && !strcmp(a, b));
-}
-
-static bool
-same_key(const struct etab_score *a, const struct etab_score *b)
-{
-    return eq(a->name, b->name) && eq(a->dataset, b->dataset) && eq(a->config, b->config) &&
-           eq(a->split, b->split) && eq(a->metric, b->metric) && eq(a->mconfig, b->mconfig) &&
-           a->shots == b->shots;
-}
 
 static void
 score_release(struct etab_score *s)
@@ -1199,35 +1196,64 @@ score_release(struct etab_score *s)
     free(s->cell);
 }
 
+struct keyed {
+    char *key;
+    size_t i;
+};
+
+static int
+cmp_keyed(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+
+    return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* What makes two scores the same measurement. */
+static char *
+score_key(const struct etab_score *s)
+{
+    return xstrfmt("%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%ld", s->name, s->dataset,
+                   s->config ? s->config : "", s->split ? s->split : "", s->metric ? s->metric : "",
+                   s->mconfig ? s->mconfig : "", s->shots);
+}
+
 /* Two values for one key: identical ones are kept once, different ones both dropped. */
 static void
 drop_duplicates(struct ctx *x)
 {
     struct etab_result *res = x->res;
+    struct keyed *k = xcalloc(res->nscores + 1, sizeof(*k));
     bool *drop = xcalloc(res->nscores + 1, sizeof(bool));
     size_t kept = 0;
 
-    for (size_t i = 0; i < res->nscores; i++) {
-        for (size_t j = i + 1; j < res->nscores; j++) {
-            if (drop[j] || !same_key(&res->scores[i], &res->scores[j]))
-                continue;
-            if (res->scores[i].value.v == res->scores[j].value.v) {
-                drop[j] = true;
-                continue;
-            }
-            if (!drop[i])
-                msg(x, ETAB_WARN, "'%s' has two different values ('%s', '%s'); neither taken",
-                    res->scores[i].name, res->scores[i].cell, res->scores[j].cell);
-            drop[i] = drop[j] = true;
+    for (size_t i = 0; i < res->nscores; i++)
+        k[i] = (struct keyed){ score_key(&res->scores[i]), i };
+    qsort(k, res->nscores, sizeof(*k), cmp_keyed);
+    for (size_t a = 0, b; a < res->nscores; a = b) {
+        const struct etab_score *first = &res->scores[k[a].i];
+        bool differ = false;
+
+        for (b = a + 1; b < res->nscores && !strcmp(k[a].key, k[b].key); b++) {
+            drop[k[b].i] = true;
+            differ |= res->scores[k[b].i].value.v != first->value.v;
+        }
+        if (differ) {
+            drop[k[a].i] = true;
+            msg(x, ETAB_WARN, "'%s' has different values ('%s', '%s'); none taken", first->name,
+                first->cell, res->scores[k[a + 1].i].cell);
         }
     }
     for (size_t i = 0; i < res->nscores; i++) {
+        free(k[i].key);
         if (drop[i])
             score_release(&res->scores[i]);
         else
             res->scores[kept++] = res->scores[i];
     }
     res->nscores = kept;
+    free(k);
     free(drop);
 }
 
@@ -1295,6 +1321,8 @@ evaltable_extract(const struct tgrid *g, const struct etab_opts *o, struct etab_
     x.lev = xcalloc(x.C, sizeof(*x.lev));
     x.shots_sub = xcalloc(x.C, sizeof(*x.shots_sub));
     x.kind = xcalloc(x.R * x.C, 1);
+    x.hit = xmalloc(x.R * x.C);
+    memset(x.hit, -1, x.R * x.C);
     find_header(&x);
     x.d0 = x.h1;
     for (size_t r = x.h1; r < x.R; r++)
@@ -1325,6 +1353,7 @@ evaltable_extract(const struct tgrid *g, const struct etab_opts *o, struct etab_
     free(x.role);
     free(x.lev);
     free(x.kind);
+    free(x.hit);
     free(x.model_cols);
 }
 

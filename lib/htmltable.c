@@ -110,6 +110,9 @@ next_token(const char *s, size_t len, bool final, struct tok *t)
     t->name[0] = '\0';
     t->nattrs = 0;
     t->src = s;
+    /* too short to tell "<", "</", "<!" and "<!-" from text: wait for more */
+    if (s[0] == '<' && !final && (len < 2 || (len < 4 && (s[1] == '!' || s[1] == '/'))))
+        return 0;
     if (s[0] != '<' || len < 2) {
         const char *lt = len > 1 ? memchr(s + 1, '<', len - 1) : NULL;
 
@@ -657,6 +660,14 @@ htmltable_feed(struct htmltable *p, const char *html, size_t len, size_t line)
     run(p, false);
 }
 
+static int
+by_order(const void *a, const void *b)
+{
+    const struct tgrid *x = *(struct tgrid *const *)a, *y = *(struct tgrid *const *)b;
+
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
 void
 htmltable_take(struct htmltable *p, bool flush, struct tgrid ***out, size_t *n, size_t *alloc)
 {
@@ -669,6 +680,7 @@ htmltable_take(struct htmltable *p, bool flush, struct tgrid ***out, size_t *n, 
         while (p->depth)
             close_table(p);
     }
+    qsort(p->done, p->ndone, sizeof(*p->done), by_order);
     for (size_t i = 0; i < p->ndone; i++) {
         ALLOC_GROW(*out, *n + 1, *alloc);
         (*out)[(*n)++] = p->done[i];

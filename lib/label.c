@@ -712,6 +712,8 @@ label_has_parts(const char *text)
 {
     struct blabel parts[8];
 
+    if (!strchr(text, '/'))
+        return false;
     for (size_t n = 2; n <= 8; n++)
         if (label_split_parts(text, n, parts) == 0)
             return true;
