@@ -313,7 +313,8 @@ table_record(const struct card *cd, size_t table, const struct tgrid *g,
         bool rows = !strcmp(res->orientation, "models-as-rows");
 
         rec_set_int(m, rows ? "row" : "column", (long long)res->match_index);
-        rec_set_str(m, "label", res->match_label);
+        if (res->match_label && *res->match_label)
+            rec_set_str(m, "label", res->match_label);
         rec_set_str(m, "how", res->match_how);
         rec_set(rec, "model", m);
     }
