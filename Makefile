@@ -33,28 +33,44 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 LIB_SRC = \
 	lib/bench.c \
 	lib/buf.c \
+	lib/card.c \
 	lib/celltext.c \
+	lib/cli.c \
+	lib/commit.c \
+	lib/diff.c \
+	lib/download.c \
 	lib/evaltable.c \
 	lib/frontmatter.c \
+	lib/fsutil.c \
+	lib/hfcache.c \
+	lib/hfenv.c \
 	lib/htmltable.c \
+	lib/http.c \
+	lib/hub.c \
+	lib/input.c \
 	lib/label.c \
 	lib/mdtable.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
 	lib/rec.c \
+	lib/sha.c \
 	lib/tgrid.c \
 	lib/utf8.c \
 	lib/xalloc.c \
 	lib/yamlin.c
 
 FILTERS = \
+	hf-fetch \
+	pr-open \
 	tables2json
 
 UNIT_TESTS = \
 	tests/unit/test_bench \
 	tests/unit/test_buf \
 	tests/unit/test_celltext \
+	tests/unit/test_commit \
+	tests/unit/test_diff \
 	tests/unit/test_evaltable \
 	tests/unit/test_frontmatter \
 	tests/unit/test_htmltable \
@@ -62,6 +78,7 @@ UNIT_TESTS = \
 	tests/unit/test_mdtable \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
+	tests/unit/test_sha \
 	tests/unit/test_utf8 \
 	tests/unit/test_yamlin
 
@@ -74,6 +91,8 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
+LIBS_hf-fetch = -lcurl -lyaml
+LIBS_pr-open = -lcurl
 LIBS_unit_test_yamlin = -lyaml
 LIBS_CMARK = -lcmark-gfm -lcmark-gfm-extensions
 LIBS_tables2json = $(LIBS_CMARK)
@@ -111,6 +130,8 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
 TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON))
 
 check: deps all $(UNITS)
+	@sh tests/check-src.sh
+	@sh tests/check-links.sh $(BIN)
 	@$(TEST_ENV) sh tests/run.sh
 
 check-unit: $(UNITS)
@@ -122,8 +143,16 @@ check-golden: all
 check-sh: all
 	@$(TEST_ENV) sh tests/run.sh sh
 
+bench: bench-fetch
+
+bench-fetch: all
+	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
+
 check-links: all
 	@sh tests/check-links.sh $(BIN)
+
+demo: deps all
+	@sh examples/demo.sh
 
 check-src:
 	@sh tests/check-src.sh
@@ -133,6 +162,32 @@ fmt:
 
 check-fmt:
 	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+
+# ----------------------------------------------------------------- fuzzing
+# libFuzzer targets (clang): make fuzz [FUZZ_TIME=seconds per target]
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_O       = build/fuzz
+FUZZ_CC      = clang
+FUZZ_FLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lcurl -lyaml -ljansson -lm
+FUZZ_TIME   ?= 60
+
+$(FUZZ_O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o) $(FUZZ_O)/$(BENCH_DATA:.c=.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_O)/bin/%: $(FUZZ_O)/tests/fuzz/%.o $(FUZZ_O)/libfuzz.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_O)/bin $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 # ----------------------------------------------------------------- deps
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
@@ -167,6 +222,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: fuzz fuzz-build demo bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean
 .SECONDARY:

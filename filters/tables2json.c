@@ -8,8 +8,6 @@
  * through). Every other record passes through unchanged and in order. A value
  * that cannot be read for certain is reported, never emitted.
  */
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +15,9 @@
 
 #include <jansson.h>
 
+#include "lib/cli.h"
 #include "lib/evaltable.h"
+#include "lib/input.h"
 #include "lib/label.h"
 #include "lib/mdtable.h"
 #include "lib/msg.h"
@@ -26,15 +26,30 @@
 #include "lib/rec.h"
 #include "lib/xalloc.h"
 
-static const char usage_line[] =
+static const char usage_text[] =
     "usage: tables2json [-qv] [--inspect] [--table n] [--model-column n | --model-row n]\n"
     "                   [--model-name name] [--task-type type] [file ...]\n";
+
+static const char usage_details[] =
+    "\n"
+    "Read card records; after each card, write one score record per value of the\n"
+    "card's own model in the tables of its README.\n"
+    "\n"
+    "  --inspect          write a table record per table instead of scores\n"
+    "  --table n          read only the n-th table of each card (1-based)\n"
+    "  --model-column n   the model's values are in column n (needs --table)\n"
+    "  --model-row n      the model's values are in row n (needs --table)\n"
+    "  --model-name name  the model's label in the tables (default: the repo name)\n"
+    "  --task-type type   task.type of the scores (default: the card's pipeline_tag)\n"
+    "  -q, --quiet        no warnings\n"
+    "  -v, --verbose      say why tables gave no scores\n"
+    "  -h, --help         this help\n"
+    "  -V, --version      print the version\n";
 
 /* first_column entries shown per table record */
 #define INSPECT_MAX_ROWS 50
 
 struct opts {
-    int verbosity;
     bool inspect;
     size_t table;     /* 1-based, 0 = every table */
     size_t model_col; /* 1-based */
@@ -42,10 +57,10 @@ struct opts {
     const char *model_name;
     const char *task_type;
     char **files;
-    int nfiles;
+    size_t nfiles;
 };
 
-#define OPTS_INIT { 0, false, 0, 0, 0, NULL, NULL, NULL, 0 }
+#define OPTS_INIT { 0 }
 
 struct ctx {
     struct opts o;
@@ -64,51 +79,13 @@ struct card {
 
 /* ---------------------------------------------------------------- options */
 
-/* With a message: the synopsis, the message and a hint on stderr, status 2. */
-static void __attribute__((format(printf, 1, 2), noreturn))
-usage_error(const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    fputs(usage_line, stderr);
-    fprintf(stderr, "tables2json: %s\ntry 'tables2json --help'\n", msg);
-    exit(RC_FATAL);
-}
-
-static void __attribute__((noreturn))
-usage(void)
-{
-    fputs(usage_line, stdout);
-    fputs("\n"
-          "Read card records; after each card, write one score record per value of the\n"
-          "card's own model in the tables of its README.\n"
-          "\n"
-          "  --inspect          write a table record per table instead of scores\n"
-          "  --table n          read only the n-th table of each card (1-based)\n"
-          "  --model-column n   the model's values are in column n (needs --table)\n"
-          "  --model-row n      the model's values are in row n (needs --table)\n"
-          "  --model-name name  the model's label in the tables (default: the repo name)\n"
-          "  --task-type type   task.type of the scores (default: the card's pipeline_tag)\n"
-          "  -q, --quiet        no warnings\n"
-          "  -v, --verbose      say why tables gave no scores\n"
-          "  -h, --help         this help\n"
-          "  -V, --version      print the version\n",
-          stdout);
-    ndjson_close_stdout();
-    exit(RC_OK);
-}
-
 static size_t
 parse_index(const char *arg, const char *name)
 {
     long v;
 
     if (parse_long(arg, 1, 1000000, &v) < 0)
-        usage_error("%s: '%s' is not a number from 1 to 1000000", name, arg);
+        usage_error(usage_text, "%s: '%s' is not a number from 1 to 1000000", name, arg);
     return (size_t)v;
 }
 
@@ -117,10 +94,7 @@ parse_args(struct opts *o, int argc, char **argv)
 {
     enum { OPT_INSPECT = 256, OPT_TABLE, OPT_COL, OPT_ROW, OPT_NAME, OPT_TASK };
     static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { "verbose", no_argument, NULL, 'v' },
-        { "quiet", no_argument, NULL, 'q' },
+        CLI_LONGOPTS,
         { "inspect", no_argument, NULL, OPT_INSPECT },
         { "table", required_argument, NULL, OPT_TABLE },
         { "model-column", required_argument, NULL, OPT_COL },
@@ -131,21 +105,17 @@ parse_args(struct opts *o, int argc, char **argv)
     };
     int c;
 
-    opterr = 0; /* the synopsis comes first, then what was wrong */
-    while ((c = getopt_long(argc, argv, ":hVvq", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            usage();
-        case 'V':
-            fputs("tables2json (evalpipe) " EVALPIPE_VERSION "\n", stdout);
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage_text, stdout);
+            fputs(usage_details, stdout);
             ndjson_close_stdout();
             exit(RC_OK);
-        case 'v':
-            o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1;
-            break;
-        case 'q':
-            o->verbosity = -1;
-            break;
+        }
+        if (cli_common(c, usage_text))
+            continue;
+        switch (c) {
         case OPT_INSPECT:
             o->inspect = true;
             break;
@@ -164,20 +134,16 @@ parse_args(struct opts *o, int argc, char **argv)
         case OPT_TASK:
             o->task_type = optarg;
             break;
-        case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
-            if (optopt)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(usage_text, argv);
         }
     }
     if (o->model_col && o->model_row)
-        usage_error("--model-column and --model-row exclude each other");
+        usage_error(usage_text, "--model-column and --model-row exclude each other");
     if ((o->model_col || o->model_row) && !o->table)
-        usage_error("--model-column and --model-row need --table");
+        usage_error(usage_text, "--model-column and --model-row need --table");
     o->files = argv + optind;
-    o->nfiles = argc - optind;
+    o->nfiles = (size_t)(argc - optind);
 }
 
 /* ---------------------------------------------------------------- records */
@@ -459,61 +425,32 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
 
 /* ---------------------------------------------------------------- main */
 
-/* The message of a reader error without its "FILE:LINE: " prefix (rec_error adds it back). */
-static const char *
-strip_position(const char *msg, const struct ndjson_reader *r)
-{
-    const char *name = ndjson_reader_name(r);
-    size_t n = strlen(name);
-    const char *p;
-
-    if (strncmp(msg, name, n) || msg[n] != ':')
-        return msg;
-    p = strchr(msg + n + 1, ':');
-    return p && p[1] == ' ' ? p + 2 : msg;
-}
-
-static void
-process_file(struct ctx *x, const char *path)
-{
-    struct ndjson_reader r;
-    struct ep_err err;
-    json_t *rec;
-    int rc;
-
-    if (ndjson_reader_open(&r, path, &err) < 0)
-        die("%s", err.msg);
-    while ((rc = ndjson_next(&r, &rec, &err)) != NDJSON_EOF) {
-        struct rec_where where = { NULL, ndjson_reader_name(&r), r.lineno };
-
-        if (rc == NDJSON_IOERR)
-            die("%s", err.msg);
-        if (rc == NDJSON_BAD) {
-            rec_error(&where, NULL, "%s", strip_position(err.msg, &r));
-            x->rc = RC_PARTIAL;
-            continue;
-        }
-        if (rec_is(rec, "card"))
-            process_card(x, rec, &where);
-        else
-            ndjson_put(rec);
-        json_decref(rec);
-    }
-    ndjson_reader_release(&r);
-}
-
 int
 main(int argc, char **argv)
 {
     struct ctx x = { OPTS_INIT, RC_OK };
+    struct input in;
+    struct ep_err err;
+    json_t *rec;
+    int rc;
 
     msg_init(argv[0]);
     parse_args(&x.o, argc, argv);
-    msg_set_verbosity(x.o.verbosity);
-    if (!x.o.nfiles)
-        process_file(&x, "-");
-    for (int i = 0; i < x.o.nfiles; i++)
-        process_file(&x, x.o.files[i]);
+    input_init(&in, x.o.files, x.o.nfiles);
+    while ((rc = input_next(&in, &rec, &err)) == NDJSON_OK) {
+        struct rec_where where = { NULL, input_name(&in), input_line(&in) };
+
+        if (rec_is(rec, "card"))
+            process_card(&x, rec, &where);
+        else
+            ndjson_put(rec);
+        json_decref(rec);
+    }
+    if (rc == NDJSON_IOERR)
+        die("%s", err.msg);
+    if (in.bad)
+        x.rc = RC_PARTIAL;
+    input_release(&in);
     ndjson_close_stdout();
     return x.rc;
 }

@@ -133,6 +133,19 @@ usage_die(const char *usage)
 }
 
 void
+usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs(usage, stderr);
+    fflush(stderr);
+    va_start(ap, fmt);
+    vreport("", fmt, ap);
+    va_end(ap);
+    exit(RC_FATAL);
+}
+
+void
 bug_fl(const char *file, int line, const char *fmt, ...)
 {
     char where[512];

@@ -41,8 +41,12 @@ void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "PROG: MESSAGE" and exit with RC_FATAL. For filters only. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Print "usage: ..." style text (already formatted by the caller) and exit RC_FATAL. */
+/* Print the usage text (it starts with "usage:") on stderr and exit RC_FATAL. */
 void usage_die(const char *usage) __attribute__((noreturn));
+
+/* The usage text, then "PROG: MESSAGE", on stderr; exit RC_FATAL. */
+void usage_error(const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
 
 /* Print "PROG: BUG: FILE:LINE: MESSAGE" and abort(). Use through BUG(). */
 void bug_fl(const char *file, int line, const char *fmt, ...)

@@ -91,19 +91,15 @@ rec_new(const char *kind)
     return o;
 }
 
-void
-rec_error(const struct rec_where *where, const json_t *extra, const char *fmt, ...)
+static json_t *
+error_record(const struct rec_where *where, const json_t *extra, const char *fmt, va_list ap)
 {
     char msg[2048];
-    va_list ap;
     json_t *e;
     const char *key;
     json_t *val;
 
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-
     e = rec_new("error");
     rec_set_str(e, "tool", msg_prog());
     if (where && where->repo)
@@ -117,13 +113,36 @@ rec_error(const struct rec_where *where, const json_t *extra, const char *fmt, .
         if (!json_object_get(e, key))
             rec_set(e, key, json_incref(val));
     }
-    ndjson_put(e);
-    json_decref(e);
-
     if (where && where->repo)
         error("%s: %s", where->repo, msg);
     else if (where && where->file && where->line)
         error("%s:%zu: %s", where->file, where->line, msg);
     else
         error("%s", msg);
+    return e;
+}
+
+json_t *
+rec_error_new(const struct rec_where *where, const json_t *extra, const char *fmt, ...)
+{
+    va_list ap;
+    json_t *e;
+
+    va_start(ap, fmt);
+    e = error_record(where, extra, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+void
+rec_error(const struct rec_where *where, const json_t *extra, const char *fmt, ...)
+{
+    va_list ap;
+    json_t *e;
+
+    va_start(ap, fmt);
+    e = error_record(where, extra, fmt, ap);
+    va_end(ap);
+    ndjson_put(e);
+    json_decref(e);
 }

@@ -46,4 +46,11 @@ struct rec_where {
 void rec_error(const struct rec_where *where, const json_t *extra, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * The same error record, returned (new reference) instead of written, for
+ * filters that write records in input order; the stderr line is printed now.
+ */
+json_t *rec_error_new(const struct rec_where *where, const json_t *extra, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

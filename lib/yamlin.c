@@ -22,6 +22,7 @@ struct loader {
     struct anchor *anchors;
     size_t nr_anchors, alloc_anchors;
     size_t nodes;
+    size_t line0; /* added to libyaml's 0-based lines */
     struct ep_err *err;
 };
 
@@ -144,7 +145,8 @@ yamlin_plain_scalar(const char *s, size_t len)
 static int
 fail_at(struct loader *l, const yaml_mark_t *mark, const char *what)
 {
-    return ep_err_set(l->err, "line %zu, column %zu: %s", mark->line + 1, mark->column + 1, what);
+    return ep_err_set(l->err, "line %zu, column %zu: %s", mark->line + l->line0, mark->column + 1,
+                      what);
 }
 
 static int
@@ -339,7 +341,7 @@ next_event(struct loader *l, yaml_event_t *ev)
 {
     if (yaml_parser_parse(&l->parser, ev))
         return 0;
-    return ep_err_set(l->err, "line %zu, column %zu: %s", l->parser.problem_mark.line + 1,
+    return ep_err_set(l->err, "line %zu, column %zu: %s", l->parser.problem_mark.line + l->line0,
                       l->parser.problem_mark.column + 1,
                       l->parser.problem ? l->parser.problem : "YAML syntax error");
 }
@@ -362,12 +364,19 @@ expect(struct loader *l, yaml_event_type_t type, yaml_event_t *ev)
 json_t *
 yamlin_parse(const char *text, size_t len, struct ep_err *err)
 {
+    return yamlin_parse_at(text, len, 1, err);
+}
+
+json_t *
+yamlin_parse_at(const char *text, size_t len, size_t first_line, struct ep_err *err)
+{
     struct loader l;
     yaml_event_t ev;
     json_t *root = NULL;
 
     memset(&l, 0, sizeof(l));
     l.err = err;
+    l.line0 = first_line;
     if (!yaml_parser_initialize(&l.parser)) {
         ep_err_set(err, "cannot initialise the YAML parser");
         return NULL;

@@ -25,6 +25,9 @@
  */
 json_t *yamlin_parse(const char *text, size_t len, struct ep_err *err);
 
+/* The same, for YAML that starts at line `first_line` of a file: messages give file lines. */
+json_t *yamlin_parse_at(const char *text, size_t len, size_t first_line, struct ep_err *err);
+
 /*
  * The type a plain (unquoted, untagged) scalar resolves to under the core
  * schema: a new JSON value (null, true/false, integer, real or string).
