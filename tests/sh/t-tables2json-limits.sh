@@ -5,7 +5,7 @@
 
 # card_of FILE REPO: a card record whose body is the text of FILE.
 card_of() {
-	python3 -c 'import json,sys; body=open(sys.argv[1],"rb").read().decode("utf-8","replace"); print(json.dumps({"kind":"card","repo":sys.argv[2],"front_matter":None,"metadata":{"pipeline_tag":"text-generation"},"body":body}))' "$1" "$2"
+	hf-fetch local --repo "$2" "$1"
 }
 
 # max RSS in KiB of the last `measure` run

@@ -3,7 +3,7 @@
 # flushing, errors (STYLE §12.2), plus what it does with card records.
 . "$(dirname "$0")/../lib.sh"
 CARDS=$TOP/tests/tables/cards
-MKCARD="python3 $TOP/tests/tables/mkcard.py"
+MKCARD="hf-fetch local"
 
 test_expect_success '--help goes to stdout with status 0' '
 	tables2json --help >out 2>err &&
@@ -82,7 +82,7 @@ test_expect_success 'one bad line: status 1, an error record with its line, the 
 	{ echo "{\"kind\":\"a\"}"; echo "{not json"; echo "[1]"; echo "{\"kind\":\"b\"}"; } >in &&
 	test_expect_code 1 tables2json in >out 2>err &&
 	test_json out "[r[\"kind\"] for r in recs] == [\"a\", \"error\", \"error\", \"b\"]" &&
-	test_json out "recs[1][\"line\"] == 2 and recs[2][\"line\"] == 3 and recs[1][\"file\"] == \"in\" and recs[1][\"tool\"] == \"tables2json\"" &&
+	test_json out "recs[1][\"line\"] == 2 and recs[2][\"line\"] == 3 and recs[1][\"tool\"] == \"tables2json\" and recs[1][\"message\"].startswith(\"in:2: invalid JSON\")" &&
 	test_grep "^tables2json: in:2: invalid JSON" err &&
 	test_grep "^tables2json: in:3: record is not a JSON object" err
 '
