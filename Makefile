@@ -143,10 +143,13 @@ check-golden: all
 check-sh: all
 	@$(TEST_ENV) sh tests/run.sh sh
 
-bench: bench-fetch
+bench: bench-fetch bench-tables
 
 bench-fetch: all
 	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
+
+bench-tables: all
+	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-tables.sh $(or $(BENCH_CARDS),1000) $(or $(BENCH_REPEAT),20)
 
 check-links: all
 	@sh tests/check-links.sh $(BIN)
@@ -222,6 +225,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: fuzz fuzz-build demo bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: fuzz fuzz-build demo bench bench-fetch bench-tables all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean
 .SECONDARY:

@@ -680,7 +680,8 @@ htmltable_take(struct htmltable *p, bool flush, struct tgrid ***out, size_t *n, 
         while (p->depth)
             close_table(p);
     }
-    qsort(p->done, p->ndone, sizeof(*p->done), by_order);
+    if (p->ndone > 1)
+        qsort(p->done, p->ndone, sizeof(*p->done), by_order);
     for (size_t i = 0; i < p->ndone; i++) {
         ALLOC_GROW(*out, *n + 1, *alloc);
         (*out)[(*n)++] = p->done[i];

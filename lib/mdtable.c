@@ -275,7 +275,8 @@ mdtable_extract(const char *md, size_t len, size_t first_line, struct mdtable_li
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     }
     htmltable_take(w.html, true, &list->tables, &list->n, &list->alloc);
-    qsort(list->tables + base, list->n - base, sizeof(*list->tables), by_order);
+    if (list->n - base > 1)
+        qsort(list->tables + base, list->n - base, sizeof(*list->tables), by_order);
     for (size_t i = base; i < list->n; i++) {
         struct tgrid *g = list->tables[i];
 
