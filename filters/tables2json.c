@@ -60,7 +60,10 @@ struct opts {
     size_t nfiles;
 };
 
-#define OPTS_INIT { 0 }
+#define OPTS_INIT \
+    {             \
+        0         \
+    }
 
 struct ctx {
     struct opts o;
@@ -162,7 +165,7 @@ static json_t *
 number(const struct cnum *n)
 {
     json_t *v = n->is_int && n->v >= -9e15 && n->v <= 9e15 ? json_integer((json_int_t)n->v)
-                                                            : json_real(n->v);
+                                                           : json_real(n->v);
 
     if (!v)
         die("out of memory");
@@ -391,8 +394,9 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
 {
     const json_t *meta = json_object_get(rec, "metadata");
     const char *body = rec_str(rec, "body"), *extra[2], *slash;
-    struct card cd = { rec_str(rec, "repo"), rec_str(rec, "type"), rec_str(rec, "revision"),
-                       NULL, rec_str(meta, "pipeline_tag"), *where };
+    struct card cd = { rec_str(rec, "repo"),          rec_str(rec, "type"),
+                       rec_str(rec, "revision"),      NULL,
+                       rec_str(meta, "pipeline_tag"), *where };
     struct label_names names;
     struct mdtable_list list = MDTABLE_LIST_INIT;
     size_t nextra;
@@ -401,8 +405,8 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
         ndjson_put(rec);
     cd.where.repo = cd.repo;
     if (!cd.repo || !body) {
-        rec_error(&cd.where, NULL, "card record without %s", cd.repo ? "a 'body' string"
-                                                                      : "a 'repo' string");
+        rec_error(&cd.where, NULL, "card record without %s",
+                  cd.repo ? "a 'body' string" : "a 'repo' string");
         x->rc = RC_PARTIAL;
         return;
     }

@@ -165,11 +165,29 @@ celltext_clean(struct buf *out, const char *s, size_t len, char **href)
 /* ---------------------------------------------------------------- values */
 
 static const char *const missing_marks[] = {
-    "-",   "--",  "---",  "n/a", "na",   "n.a.", "n.a", "none", "null",    "nan", "x",
-    "/",   "?",   "tbd",  "tba", "oom",  "timeout", "\xE2\x9C\x97", /* ✗ */
-    "\xE2\x9C\x98",                                                  /* ✘ */
-    "\xC3\x97",                                                      /* × */
-    "n/a*", "not reported", "unknown",
+    "-",
+    "--",
+    "---",
+    "n/a",
+    "na",
+    "n.a.",
+    "n.a",
+    "none",
+    "null",
+    "nan",
+    "x",
+    "/",
+    "?",
+    "tbd",
+    "tba",
+    "oom",
+    "timeout",
+    "\xE2\x9C\x97", /* ✗ */
+    "\xE2\x9C\x98", /* ✘ */
+    "\xC3\x97",     /* × */
+    "n/a*",
+    "not reported",
+    "unknown",
 };
 
 bool
@@ -241,10 +259,9 @@ read_num(const char *p, struct cnum *n)
     n->is_int = true;
     if (*q == '+' || *q == '-')
         tmp[k++] = *q++;
-    while (isdigit((unsigned char)*q) || (*q == ',' && digits && isdigit((unsigned char)q[1]) &&
-                                          isdigit((unsigned char)q[2]) &&
-                                          isdigit((unsigned char)q[3]) &&
-                                          !isdigit((unsigned char)q[4]))) {
+    while (isdigit((unsigned char)*q) ||
+           (*q == ',' && digits && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2]) &&
+            isdigit((unsigned char)q[3]) && !isdigit((unsigned char)q[4]))) {
         if (*q != ',' && k < sizeof(tmp) - 8)
             tmp[k++] = *q;
         digits = true;

@@ -46,10 +46,10 @@ struct cnum {
 
 struct cval {
     enum cval_kind kind;
-    struct cnum num;     /* CVAL_NUMBER, and the first number of CVAL_UNSURE */
+    struct cnum num; /* CVAL_NUMBER, and the first number of CVAL_UNSURE */
     bool has_stderr;
     struct cnum stderr_; /* the part after ±, +/- or (±...) */
-    char qual[64];       /* text in parentheses after the number: "5-shot" (delta "(+3.2)" dropped) */
+    char qual[64]; /* text in parentheses after the number: "5-shot" (delta "(+3.2)" dropped) */
     struct cnum parts[CVAL_MAX_PARTS];
     size_t nparts;
 };

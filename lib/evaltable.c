@@ -55,8 +55,8 @@ struct ctx {
     struct levels *lev;
     char **shots_sub; /* per column: "N-shot" text from a "# shots" sub-header row, or NULL */
     size_t bench_col, metric_col, shots_col, filter_col, stderr_col;
-    bool rows_mode;    /* models as rows */
-    size_t model_row;  /* models as rows: the model's row */
+    bool rows_mode;     /* models as rows */
+    size_t model_row;   /* models as rows: the model's row */
     size_t *model_cols; /* models as columns: the model's columns */
     size_t nmodel_cols;
 };
@@ -169,7 +169,8 @@ find_header(struct ctx *x)
         x->h1 = x->h0 + 1;
 }
 
-/* A row of shot counts or metrics under the header: "| | 5-shot | 25-shot |", "| # Shots | 5 | 0 |". */
+/* A row of shot counts or metrics under the header: "| | 5-shot | 25-shot |", "| # Shots | 5 | 0
+ * |". */
 static bool
 is_subheader(const struct ctx *x, size_t r)
 {
@@ -306,10 +307,10 @@ static void
 assign_roles(struct ctx *x)
 {
     static const enum role by_class[] = {
-        [LC_MODEL] = R_LABEL,       [LC_BENCH] = R_BENCH,     [LC_CATEGORY] = R_CATEGORY,
-        [LC_METRIC] = R_METRIC,     [LC_SHOTS] = R_SHOTS,     [LC_FILTER] = R_FILTER,
-        [LC_VERSION] = R_VERSION,   [LC_STDERR] = R_STDERR,   [LC_PM] = R_IGNORE,
-        [LC_AVERAGE] = R_AVERAGE,   [LC_NONSCORE] = R_NONSCORE,
+        [LC_MODEL] = R_LABEL,     [LC_BENCH] = R_BENCH,       [LC_CATEGORY] = R_CATEGORY,
+        [LC_METRIC] = R_METRIC,   [LC_SHOTS] = R_SHOTS,       [LC_FILTER] = R_FILTER,
+        [LC_VERSION] = R_VERSION, [LC_STDERR] = R_STDERR,     [LC_PM] = R_IGNORE,
+        [LC_AVERAGE] = R_AVERAGE, [LC_NONSCORE] = R_NONSCORE,
     };
     bool in_label = true;
 
@@ -572,7 +573,8 @@ find_model(struct ctx *x)
     best = cds;
     if (!top) {
         found = false;
-    } else if (nbest == 1 || (cols && !rows && top != LM_SELF && same_model_columns(x, best, nbest))) {
+    } else if (nbest == 1 ||
+               (cols && !rows && top != LM_SELF && same_model_columns(x, best, nbest))) {
         for (size_t i = 0; i < nbest; i++)
             set_match(x, !best[i].is_col, best[i].idx, best[i].label, how_names[top]);
     } else {
@@ -580,8 +582,8 @@ find_model(struct ctx *x)
 
         list_cands(best, nbest, &l);
         msg(x, ETAB_WARN, "'%s' matches %s %s (ambiguous); choose one with %s",
-            x->o->names->shown ? x->o->names->shown : "?", rows && !cols ? "rows" : "labels",
-            l.buf, rows ? "--model-row" : "--model-column");
+            x->o->names->shown ? x->o->names->shown : "?", rows && !cols ? "rows" : "labels", l.buf,
+            rows ? "--model-row" : "--model-column");
         buf_release(&l);
     }
     free(cds);
@@ -638,8 +640,9 @@ about_other_model(struct ctx *x)
         if (!label_names_other_mentioned(x->o->names, where))
             return false;
     }
-    msg(x, ETAB_WARN, "the table has no model label and its heading '%s' names another model; "
-                      "not read",
+    msg(x, ETAB_WARN,
+        "the table has no model label and its heading '%s' names another model; "
+        "not read",
         where);
     return true;
 }
@@ -711,7 +714,7 @@ single_model(struct ctx *x)
 /* A value with its label, before the scale is decided. */
 struct pending {
     struct blabel b;
-    const char *label; /* the label text the benchmark came from */
+    const char *label;  /* the label text the benchmark came from */
     const char *parent; /* lm-eval group of a sub-task, or NULL */
     const char *filter;
     size_t r, c;
@@ -806,8 +809,8 @@ read_cell(struct ctx *x, struct pending *p)
         msg(x, ETAB_INFO, "'%s': '%s' is not a number", p->label, cell->text);
         return;
     }
-    if (v.kind == CVAL_UNSURE || (v.kind == CVAL_NUMBER && v.qual[0] &&
-                                  !label_qualifiers(v.qual, &p->b))) {
+    if (v.kind == CVAL_UNSURE ||
+        (v.kind == CVAL_NUMBER && v.qual[0] && !label_qualifiers(v.qual, &p->b))) {
         msg(x, ETAB_WARN, "'%s': cannot read '%s'", p->label, cell->text);
         return;
     }
@@ -906,7 +909,8 @@ stderr_column(const struct ctx *x, size_t r, struct pending *p)
     }
 }
 
-/* A markdown row with more or fewer cells than the header: its values may sit in the wrong columns. */
+/* A markdown row with more or fewer cells than the header: its values may sit in the wrong columns.
+ */
 static bool
 ragged(struct ctx *x, size_t r, const char *label)
 {
@@ -965,8 +969,9 @@ read_rows(struct ctx *x)
     }
     if (!x->o->model_col && !bench_hits(x, x->bench_col) &&
         column_class(x, x->bench_col) != LC_BENCH && x->metric_col == NONE) {
-        msg(x, ETAB_WARN, "no row names a known benchmark and no header says the rows are "
-                          "benchmarks; not read (force with --table and --model-column)");
+        msg(x, ETAB_WARN,
+            "no row names a known benchmark and no header says the rows are "
+            "benchmarks; not read (force with --table and --model-column)");
         return;
     }
     for (size_t r = x->d0; r < x->R; r++) {
@@ -1026,8 +1031,9 @@ read_columns(struct ctx *x)
     if (ragged(x, r, *text(x, r, 0) ? text(x, r, 0) : "?"))
         return;
     if (!x->o->model_row && !column_hits(x) && (!x->nlabel || column_class(x, 0) != LC_MODEL)) {
-        msg(x, ETAB_WARN, "no column names a known benchmark and no header says the columns "
-                          "are benchmarks; not read (force with --table and --model-row)");
+        msg(x, ETAB_WARN,
+            "no column names a known benchmark and no header says the columns "
+            "are benchmarks; not read (force with --table and --model-row)");
         return;
     }
     for (size_t c = 0; c < x->C; c++) {

@@ -40,7 +40,7 @@ struct etab_score {
     struct cnum value;
     bool has_stderr;
     struct cnum stderr_;
-    const char *scale; /* "percent", "fraction" or "raw" */
+    const char *scale;         /* "percent", "fraction" or "raw" */
     char *row, *column, *cell; /* origin: row label, column label, raw cell text */
     size_t line;
     /* internal: where the value came from, for the scale decision */
@@ -75,7 +75,10 @@ struct etab_result {
     bool looks_like_eval; /* numbers and benchmark names: worth a warning when unmatched */
 };
 
-#define ETAB_RESULT_INIT { 0 }
+#define ETAB_RESULT_INIT \
+    {                    \
+        0                \
+    }
 
 void evaltable_extract(const struct tgrid *g, const struct etab_opts *o, struct etab_result *res);
 void etab_result_release(struct etab_result *res);

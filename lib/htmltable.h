@@ -43,8 +43,7 @@ size_t htmltable_depth(const struct htmltable *p);
  * then move the finished grids, in document order, to *out (grown with ALLOC_GROW through *n and
  * *alloc); the caller owns them.
  */
-void htmltable_take(struct htmltable *p, bool flush, struct tgrid ***out, size_t *n,
-                    size_t *alloc);
+void htmltable_take(struct htmltable *p, bool flush, struct tgrid ***out, size_t *n, size_t *alloc);
 
 /*
  * The plain text of an HTML fragment (a cell's inner HTML): tags dropped,

@@ -72,7 +72,7 @@ test_expect_success 'output is flushed line by line (FIFO)' '
 
 	exec 3>fifo &&
 	echo "{\"kind\":\"x\",\"n\":1}" >&3 &&
-	n=0 && while [ ! -s out ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done &&
+	n=0 && while [ ! -s out ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done &&
 	test_lines 1 out &&
 	exec 3>&- &&
 	wait $pid

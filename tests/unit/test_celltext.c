@@ -16,9 +16,13 @@ test_clean(void)
         { "__Foo__ bar", "Foo bar", NULL },
         { "arc_challenge", "arc_challenge", NULL },
         { "_italic_", "italic", NULL },
-        { "[Foo-7B](https://huggingface.co/o/Foo-7B)", "Foo-7B", "https://huggingface.co/o/Foo-7B" },
+        { "[Foo-7B](https://huggingface.co/o/Foo-7B)", "Foo-7B",
+          "https://huggingface.co/o/Foo-7B" },
         { "![logo](x.png) Foo", "Foo", NULL },
-        { "a\xE2\x80\x91" "b \xE2\x88\x92" "1", "a-b -1", NULL }, /* U+2011, U+2212 */
+        { "a\xE2\x80\x91"
+          "b \xE2\x88\x92"
+          "1",
+          "a-b -1", NULL }, /* U+2011, U+2212 */
         { "a\xC2\xA0\xC2\xA0 b\tc\n", "a b c", NULL },
         { "`code`", "code", NULL },
         { "~~70.1~~ 72.3", "70.1 72.3", NULL },
@@ -56,10 +60,14 @@ test_values(void)
         { "58.1%", CVAL_NUMBER, 58.1, false, true, false, 0, 1 },
         { "58.1 %", CVAL_NUMBER, 58.1, false, true, false, 0, 1 },
         { "63.2 \xC2\xB1 0.4", CVAL_NUMBER, 63.2, false, false, true, 0.4, 1 },
-        { "0.5290\xC2\xB1" "0.0146", CVAL_NUMBER, 0.529, false, false, true, 0.0146, 4 },
-        { "58.0 (\xC2\xB1" "1.4)", CVAL_NUMBER, 58.0, false, false, true, 1.4, 1 },
+        { "0.5290\xC2\xB1"
+          "0.0146",
+          CVAL_NUMBER, 0.529, false, false, true, 0.0146, 4 },
+        { "58.0 (\xC2\xB1"
+          "1.4)",
+          CVAL_NUMBER, 58.0, false, false, true, 1.4, 1 },
         { "48.1 +/- 1.7", CVAL_NUMBER, 48.1, false, false, true, 1.7, 1 },
-        { "65.1\xE2\x80\xA0", CVAL_NUMBER, 65.1, false, false, false, 0, 1 }, /* dagger */
+        { "65.1\xE2\x80\xA0", CVAL_NUMBER, 65.1, false, false, false, 0, 1 },      /* dagger */
         { "\xF0\x9F\xA5\x87 71.2", CVAL_NUMBER, 71.2, false, false, false, 0, 1 }, /* medal */
         { "72.5 (+3.2)", CVAL_NUMBER, 72.5, false, false, false, 0, 1 },
         { "61.8 (-0.2)", CVAL_NUMBER, 61.8, false, false, false, 0, 1 },

@@ -105,8 +105,7 @@ test_ambiguous_and_self(void)
 {
     struct run r;
 
-    run_md(&r, "o/Foo-7B", "| Model | MMLU |\n|---|---|\n| Foo-7B | 60 |\n| Foo 7B | 61 |\n", 0,
-           0);
+    run_md(&r, "o/Foo-7B", "| Model | MMLU |\n|---|---|\n| Foo-7B | 60 |\n| Foo 7B | 61 |\n", 0, 0);
     CHECK(r.res.nscores == 0 && has_msg(&r.res, "ambiguous"));
     run_release(&r);
     run_md(&r, "o/Foo-7B", "| Model | MMLU |\n|---|---|\n| GPT-4 | 86 |\n| Ours | 61 |\n", 0, 0);
