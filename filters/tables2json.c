@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -72,6 +73,7 @@ struct ctx {
 
 /* What one card gives every record built from it. */
 struct card {
+    const char *copy_of; /* base model, when the card is a quantized copy of it */
     const char *repo;
     const char *type; /* "model", "dataset", "space" */
     const char *revision;
@@ -326,7 +328,7 @@ static void
 do_table(struct ctx *x, const struct card *cd, const struct label_names *names, size_t table,
          const struct tgrid *g)
 {
-    struct etab_opts eo = { names, x->o.model_col, x->o.model_row };
+    struct etab_opts eo = { names, x->o.model_col, x->o.model_row, cd->copy_of };
     struct etab_result res = ETAB_RESULT_INIT;
 
     evaltable_extract(g, &eo, &res);
@@ -375,6 +377,36 @@ card_names(const json_t *meta, const char **extra, size_t *n, const char **model
         *model = mi ? mi : mn;
 }
 
+/* Repo-name endings of quantized or converted copies of a model. */
+static const char *const copy_suffixes[] = {
+    "gguf", "ggml", "awq",  "gptq", "exl2", "mlx", "onnx",
+    "4bit", "8bit", "int4", "int8", "fp8",  "bnb",
+};
+
+/*
+ * The model a card is a quantized copy of: its base_model when the front
+ * matter says base_model_relation: quantized, or when the repo's name ends
+ * in -GGUF, -AWQ, -4bit and the like. NULL otherwise.
+ */
+static const char *
+quantized_copy_of(const char *repo, const json_t *meta)
+{
+    const json_t *base = json_object_get(meta, "base_model");
+    const char *relation = rec_str(meta, "base_model_relation");
+    const char *b =
+        json_is_string(base) ? json_string_value(base) : json_string_value(json_array_get(base, 0));
+    const char *dash = strrchr(repo, '-');
+
+    if (!b)
+        return NULL;
+    if (relation && !strcmp(relation, "quantized"))
+        return b;
+    for (size_t i = 0; dash && i < sizeof(copy_suffixes) / sizeof(copy_suffixes[0]); i++)
+        if (!strcasecmp(dash + 1, copy_suffixes[i]))
+            return b;
+    return NULL;
+}
+
 /* metadata base_model: a repo id or a list of them. */
 static void
 add_base_models(struct label_names *names, const json_t *base)
@@ -394,9 +426,13 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
 {
     const json_t *meta = json_object_get(rec, "metadata");
     const char *body = rec_str(rec, "body"), *extra[2], *slash;
-    struct card cd = { rec_str(rec, "repo"),          rec_str(rec, "type"),
-                       rec_str(rec, "revision"),      NULL,
-                       rec_str(meta, "pipeline_tag"), *where };
+    struct card cd = { NULL,
+                       rec_str(rec, "repo"),
+                       rec_str(rec, "type"),
+                       rec_str(rec, "revision"),
+                       NULL,
+                       rec_str(meta, "pipeline_tag"),
+                       *where };
     struct label_names names;
     struct mdtable_list list = MDTABLE_LIST_INIT;
     size_t nextra;
@@ -417,6 +453,7 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
     card_names(meta, extra, &nextra, &cd.model);
     label_names_init(&names, cd.repo, x->o.model_name, extra, nextra);
     add_base_models(&names, json_object_get(meta, "base_model"));
+    cd.copy_of = quantized_copy_of(cd.repo, meta);
     mdtable_extract(body, strlen(body), body_first_line(rec_str(rec, "front_matter")), &list);
     for (size_t i = 0; i < list.n; i++)
         if (!x->o.table || x->o.table == i + 1)

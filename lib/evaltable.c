@@ -647,6 +647,22 @@ about_other_model(struct ctx *x)
     return true;
 }
 
+/*
+ * A quantized copy (GGUF, AWQ, ...) carries the original's README: a table
+ * without model labels gives the original model's numbers, not the copy's.
+ */
+static bool
+copy_of_other(struct ctx *x)
+{
+    if (!x->o->copy_of)
+        return false;
+    msg(x, ETAB_WARN,
+        "the card is a quantized copy of '%s' and the table has no model label; "
+        "not read",
+        x->o->copy_of);
+    return true;
+}
+
 /* Rows with a number in a value column. */
 static size_t
 numeric_rows(const struct ctx *x, size_t *last)
@@ -692,7 +708,7 @@ single_model(struct ctx *x)
         }
         if (!lmeval && (!hits || hits * 3 < nrows))
             return false;
-        if (about_other_model(x))
+        if (about_other_model(x) || copy_of_other(x))
             return true;
         for (size_t c = 0; c < x->C; c++)
             if (x->role[c] == R_VALUE)
@@ -701,7 +717,7 @@ single_model(struct ctx *x)
         hits = column_hits(x);
         if (numeric_rows(x, &data_row) != 1 || !hits || x->nlabel)
             return false;
-        if (about_other_model(x))
+        if (about_other_model(x) || copy_of_other(x))
             return true;
         set_match(x, true, data_row, "", "single-model");
     }

@@ -23,8 +23,9 @@
 
 struct etab_opts {
     const struct label_names *names;
-    size_t model_col; /* 1-based column forced by the user, 0 = find it */
-    size_t model_row; /* 1-based row forced by the user, 0 = find it */
+    size_t model_col;    /* 1-based column forced by the user, 0 = find it */
+    size_t model_row;    /* 1-based row forced by the user, 0 = find it */
+    const char *copy_of; /* the card is a quantized copy of this model: no single-model tables */
 };
 
 struct etab_score {
