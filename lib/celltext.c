@@ -140,8 +140,17 @@ celltext_clean(struct buf *out, const char *s, size_t len, char **href)
     for (size_t i = 0; i < tmp.len; i++) {
         char c = tmp.buf[i];
 
-        /* '_' and '~' only as emphasis marks at the edge of a word: arc_challenge keeps its '_' */
-        if (c == '_' || c == '~') {
+        /* ~~struck out~~: the text is not what the cell says now */
+        if (c == '~' && i + 1 < tmp.len && tmp.buf[i + 1] == '~') {
+            const char *end = strstr(tmp.buf + i + 2, "~~");
+
+            if (end) {
+                i = (size_t)(end - tmp.buf) + 1;
+                continue;
+            }
+        }
+        /* '_' only as an emphasis mark at the edge of a word: arc_challenge keeps its '_' */
+        if (c == '_') {
             bool before = i == 0 || tmp.buf[i - 1] == ' ' || tmp.buf[i - 1] == c;
             bool after = i + 1 == tmp.len || tmp.buf[i + 1] == ' ' || tmp.buf[i + 1] == c;
 
@@ -372,6 +381,14 @@ read_value(const char *s, struct cval *out)
     }
     if (celltext_is_missing(p)) {
         out->kind = CVAL_MISSING;
+        return;
+    }
+    /* "~65", "≈65", "<1", ">90", "≤5": not the value itself */
+    if (strchr("~<>", *p) || !strncmp(p, "\xE2\x89\x88", 3) || !strncmp(p, "\xE2\x89\xA4", 3) ||
+        !strncmp(p, "\xE2\x89\xA5", 3)) {
+        const char *n = skip_ws(p + (*p & 0x80 ? 3 : 1));
+
+        out->kind = read_num(n, &out->num) ? CVAL_UNSURE : CVAL_TEXT;
         return;
     }
     q = read_num(p, &out->num);

@@ -303,6 +303,15 @@ bench_hits(const struct ctx *x, size_t c)
     return n;
 }
 
+static bool
+column_textual(const struct ctx *x, size_t c)
+{
+    size_t nonempty, numeric, missing;
+
+    count_column(x, c, &nonempty, &numeric, &missing);
+    return (numeric + missing) * 2 <= nonempty;
+}
+
 static void
 assign_roles(struct ctx *x)
 {
@@ -321,6 +330,11 @@ assign_roles(struct ctx *x)
 
         count_column(x, c, &nonempty, &numeric, &missing);
         textual = (numeric + missing) * 2 <= nonempty;
+        if (c == 0 && cls == LC_NONSCORE && x->C > 2 && column_textual(x, 1)) {
+            x->nlabel = 1; /* "| # | Benchmark | ...": row numbers before the labels */
+            x->role[c] = R_IGNORE;
+            continue;
+        }
         if (in_label && c + 1 < x->C &&
             (textual || cls == LC_MODEL || cls == LC_BENCH || cls == LC_CATEGORY ||
              cls == LC_METRIC || cls == LC_SHOTS || cls == LC_FILTER || cls == LC_VERSION)) {

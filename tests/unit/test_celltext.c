@@ -25,7 +25,8 @@ test_clean(void)
           "a-b -1", NULL }, /* U+2011, U+2212 */
         { "a\xC2\xA0\xC2\xA0 b\tc\n", "a b c", NULL },
         { "`code`", "code", NULL },
-        { "~~70.1~~ 72.3", "70.1 72.3", NULL },
+        { "~~70.1~~ 72.3", "72.3", NULL },
+        { "~65", "~65", NULL },
         { "", "", NULL },
     };
 
@@ -88,6 +89,12 @@ test_values(void)
         { "70.1 abc!", CVAL_TEXT, 70.1, false, false, false, 0, 1 },
         { "70.1 !!", CVAL_UNSURE, 70.1, false, false, false, 0, 1 },
         { "70.1 (", CVAL_UNSURE, 70.1, false, false, false, 0, 1 },
+        { "~65", CVAL_UNSURE, 65, true, false, false, 0, 0 },
+        { "\xE2\x89\x88"
+          "50",
+          CVAL_UNSURE, 50, true, false, false, 0, 0 },
+        { "<1", CVAL_UNSURE, 1, true, false, false, 0, 0 },
+        { "> 90", CVAL_UNSURE, 90, true, false, false, 0, 0 },
         { "81,1", CVAL_UNSURE, 81, true, false, false, 0, 0 },
     };
 
