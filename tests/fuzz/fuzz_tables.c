@@ -36,7 +36,7 @@ check_grid(const struct tgrid *g)
 static void
 scores(const struct tgrid *g, const struct label_names *names)
 {
-    struct etab_opts o = { names, 0, 0 };
+    struct etab_opts o = { names, 0, 0, NULL };
     struct etab_result res = ETAB_RESULT_INIT;
 
     check_grid(g);

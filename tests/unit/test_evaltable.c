@@ -20,7 +20,7 @@ run_md(struct run *r, const char *repo, const char *md, size_t col, size_t row)
     memset(r, 0, sizeof(*r));
     mdtable_extract(md, strlen(md), 1, &r->l);
     label_names_init(&r->names, repo, NULL, NULL, 0);
-    o = (struct etab_opts){ &r->names, col, row };
+    o = (struct etab_opts){ &r->names, col, row, NULL };
     if (r->l.n)
         evaltable_extract(r->l.tables[0], &o, &r->res);
 }
