@@ -67,13 +67,12 @@ test_expect_success 'records of other kinds pass through unchanged and in order'
 
 test_expect_success 'output is flushed line by line (FIFO)' '
 	mkfifo fifo || exit 1
-	tables2json <fifo >out 2>err &
+	tables2json <fifo >fifo.out 2>fifo.err &
 	pid=$!
-
 	exec 3>fifo &&
 	echo "{\"kind\":\"x\",\"n\":1}" >&3 &&
-	n=0 && while [ ! -s out ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done &&
-	test_lines 1 out &&
+	n=0 && while [ ! -s fifo.out ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done &&
+	test_lines 1 fifo.out &&
 	exec 3>&- &&
 	wait $pid
 '
