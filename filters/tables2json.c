@@ -25,6 +25,7 @@
 #include "lib/ndjson.h"
 #include "lib/num.h"
 #include "lib/rec.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 static const char usage_text[] =
@@ -239,15 +240,20 @@ str_array(void)
     return a;
 }
 
+/* Append s, with any invalid UTF-8 (a label cut short) repaired. */
 static void
 append_str(json_t *a, const char *s)
 {
     json_t *v = json_string(s);
 
-    if (!v) { /* never: cell text is valid UTF-8 */
-        v = json_string("\xEF\xBF\xBD");
+    if (!v) {
+        struct buf b = BUF_INIT;
+
+        utf8_repair(&b, s, strlen(s));
+        v = json_stringn(b.buf, b.len);
+        buf_release(&b);
     }
-    if (json_array_append_new(a, v) < 0)
+    if (!v || json_array_append_new(a, v) < 0)
         die("out of memory");
 }
 

@@ -10,49 +10,10 @@
 #include <strings.h>
 
 #include "lib/num.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
-/* ---------------------------------------------------------------- UTF-8 */
-
-/* Decode one code point at s (len > 0); returns its length (1 for a bad byte, cp = 0xFFFD). */
-static size_t
-utf8_get(const char *s, size_t len, uint32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n;
-    uint32_t c;
-
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    if ((u[0] & 0xE0) == 0xC0) {
-        n = 2;
-        c = u[0] & 0x1F;
-    } else if ((u[0] & 0xF0) == 0xE0) {
-        n = 3;
-        c = u[0] & 0x0F;
-    } else if ((u[0] & 0xF8) == 0xF0) {
-        n = 4;
-        c = u[0] & 0x07;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (n > len) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((u[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        c = (c << 6) | (u[i] & 0x3F);
-    }
-    *cp = c;
-    return n;
-}
+/* ---------------------------------------------------------------- clean */
 
 static bool
 is_dash(uint32_t cp)
@@ -66,8 +27,6 @@ is_space_cp(uint32_t cp)
     return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
            cp == 0x205F || cp == 0x3000 || cp == 0xFEFF || cp == 0x200B;
 }
-
-/* ---------------------------------------------------------------- clean */
 
 /* s[i] starts "[text](url)": store the span of text and url, return the end, or 0. */
 static size_t
@@ -114,7 +73,7 @@ clean_pass(struct buf *out, const char *s, size_t len, char **href)
             i = end; /* an image: badges and logos say nothing about scores */
             continue;
         }
-        n = utf8_get(s + i, len - i, &cp);
+        n = utf8_decode(s + i, len - i, &cp);
         if (cp == '*' || cp == '`')
             ;
         else if (is_dash(cp))
@@ -208,9 +167,8 @@ celltext_is_missing(const char *s)
     return false;
 }
 
-/* Footnote marks, arrows, medals and emoji around a number: dropped before reading it. */
-static bool
-is_decoration(uint32_t cp)
+bool
+celltext_is_mark(uint32_t cp)
 {
     return cp == '*' || cp == '^' || cp == 0x2020 || cp == 0x2021 || cp == 0xA7 || cp == 0xB6 ||
            cp == 0xB9 || cp == 0xB2 || cp == 0xB3 || (cp >= 0x2070 && cp <= 0x2079) ||
@@ -226,7 +184,7 @@ strip_decorations(struct buf *out, const char *s)
 
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = utf8_get(s + i, len - i, &cp);
+        size_t n = utf8_decode(s + i, len - i, &cp);
 
         if (cp == '[' && i + 2 < len) {
             size_t j = i + 1;
@@ -238,7 +196,7 @@ strip_decorations(struct buf *out, const char *s)
                 continue;
             }
         }
-        if (!is_decoration(cp))
+        if (!celltext_is_mark(cp))
             buf_add(out, s + i, n);
         i += n;
     }

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/buf.h"
 
@@ -56,6 +57,13 @@ struct cval {
 
 /* Read the cleaned cell text s as a value. Never fails; see enum cval_kind. */
 void celltext_value(const char *s, struct cval *out);
+
+/*
+ * True for code points that decorate a value or a label without being part of
+ * it: footnote marks (* † ‡ § ¶ ^, superscript digits), arrows, stars,
+ * medals and other emoji.
+ */
+bool celltext_is_mark(uint32_t cp);
 
 /* True when s (cleaned) is one of the missing-value marks. */
 bool celltext_is_missing(const char *s);

@@ -11,35 +11,17 @@
 #include <strings.h>
 
 #include "lib/bench.h"
+#include "lib/celltext.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 /* ---------------------------------------------------------------- characters */
 
+/* The code point at s (NUL-terminated), and its length. */
 static size_t
 get_cp(const char *s, uint32_t *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    if ((u[0] & 0xE0) == 0xC0 && (u[1] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
-        return 2;
-    }
-    if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
-        return 3;
-    }
-    if ((u[0] & 0xF8) == 0xF0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80 &&
-        (u[3] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
-              ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
-        return 4;
-    }
-    *cp = 0xFFFD;
-    return 1;
+    return *s ? utf8_decode(s, strnlen(s, 4), cp) : (*cp = 0, 1);
 }
 
 /* Letters of other scripts count as part of a name; symbols, emoji and marks do not. */
@@ -56,11 +38,7 @@ is_letter_cp(uint32_t cp)
 static bool
 is_mark_cp(uint32_t cp)
 {
-    return cp == '*' || cp == '^' || cp == '#' || cp == ':' || cp == 0x2020 || cp == 0x2021 ||
-           cp == 0xA7 || cp == 0xB6 || cp == 0xB9 || cp == 0xB2 || cp == 0xB3 ||
-           (cp >= 0x2070 && cp <= 0x2079) || (cp >= 0x2190 && cp <= 0x21FF) ||
-           (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF) || cp >= 0x1F000 ||
-           cp == 0xFE0F || cp == 0x200D || cp == 0x2605 || cp == 0x2606;
+    return celltext_is_mark(cp) || cp == '#' || cp == ':';
 }
 
 /* Lower-case words of s (letters/digits runs) as a list of (start, len) into s. */
