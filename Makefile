@@ -177,7 +177,9 @@ FUZZ_TIME   ?= 60
 
 $(FUZZ_O)/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(FUZZ_O) -name '*.d' 2>/dev/null)
 
 $(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o) $(FUZZ_O)/$(BENCH_DATA:.c=.o)
 	@rm -f $@
