@@ -187,9 +187,12 @@ score_record(const struct ctx *x, const struct card *cd, size_t table, const str
 
     rec_set_str(rec, "repo", cd->repo);
     rec_set_str(rec, "model", cd->model);
-    if (task_type)
+    if (task_type) {
         rec_set_str(task, "type", task_type);
-    rec_set(rec, "task", task);
+        rec_set(rec, "task", task);
+    } else {
+        json_decref(task);
+    }
     rec_set_str(ds, "type", s->dataset);
     rec_set_str(ds, "name", s->dataset_name);
     if (s->config)
@@ -223,8 +226,10 @@ score_record(const struct ctx *x, const struct card *cd, size_t table, const str
         rec_set_str(org, "revision", cd->revision);
     if (s->line)
         rec_set_int(org, "line", (long long)s->line);
-    rec_set_str(org, "row", s->row);
-    rec_set_str(org, "column", s->column);
+    if (*s->row)
+        rec_set_str(org, "row", s->row);
+    if (*s->column)
+        rec_set_str(org, "column", s->column);
     rec_set_str(org, "cell", s->cell);
     rec_set(rec, "origin", org);
     return rec;
