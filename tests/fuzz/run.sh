@@ -14,7 +14,7 @@ for t in "$@"; do
 	seeds=$top/tests/fuzz/corpus/$t
 	[ -d "$seeds" ] || seeds=
 	case $t in
-	fuzz_card | fuzz_tables*) extra=$(find "$top/tests" "$top/examples" -name '*.md' -size -64k 2>/dev/null | head -200) ;;
+	fuzz_card | fuzz_tables* | fuzz_yamledit) extra=$(find "$top/tests" "$top/examples" -name '*.md' -size -64k 2>/dev/null | head -200) ;;
 	fuzz_ndjson) extra=$(find "$top/tests/golden" -name '*.ndjson' -size -64k 2>/dev/null | head -200) ;;
 	*) extra= ;;
 	esac
