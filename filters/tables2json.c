@@ -206,8 +206,7 @@ score_record(const struct ctx *x, const struct card *cd, size_t table, const str
         rec_set(ds, "args", args);
     }
     rec_set(rec, "dataset", ds);
-    if (s->metric)
-        rec_set_str(m, "type", s->metric);
+    rec_set_str(m, "type", s->metric);
     rec_set_str(m, "name", s->name);
     rec_set(m, "value", number(&s->value));
     if (s->has_stderr)

@@ -796,9 +796,13 @@ add_score(struct ctx *x, const struct pending *p)
     s->name = p->parent ? xstrfmt("%s / %s", p->parent, p->b.name) : xstrdup(p->b.name);
     s->dataset = xstrdup(e ? e->dataset : s->name);
     s->dataset_name = xstrdup(e && !p->parent ? e->name : s->name);
-    s->config = e ? e->config : NULL;
+    /* an lm-eval sub-task ("- humanities" under "mmlu") is its own config of the parent's dataset
+     */
+    s->config = p->parent ? xstrdup(p->b.name) : e && e->config ? xstrdup(e->config) : NULL;
     s->split = p->b.split[0] ? xstrdup(p->b.split) : e && e->split ? xstrdup(e->split) : NULL;
-    s->metric = p->b.metric[0] ? xstrdup(p->b.metric) : e && e->metric ? xstrdup(e->metric) : NULL;
+    /* "score": the benchmark's own score, when neither the table nor lib/benchmarks.tsv names
+     * the metric (model-index requires a type; this one claims no particular metric) */
+    s->metric = xstrdup(p->b.metric[0] ? p->b.metric : e && e->metric ? e->metric : "score");
     if (p->filter && p->b.cot)
         s->mconfig = xstrfmt("%s,cot", p->filter);
     else if (p->filter || p->b.cot)
@@ -1224,6 +1228,7 @@ score_release(struct etab_score *s)
     free(s->name);
     free(s->dataset);
     free(s->dataset_name);
+    free(s->config);
     free(s->split);
     free(s->metric);
     free(s->mconfig);

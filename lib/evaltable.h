@@ -32,9 +32,9 @@ struct etab_score {
     char *name;         /* metric.name: the benchmark as written, qualifiers removed */
     char *dataset;      /* dataset.type: Hub id, or the name when unknown */
     char *dataset_name; /* dataset.name */
-    const char *config; /* static (lib/bench) or NULL */
+    char *config;       /* dataset.config, or NULL */
     char *split;        /* or NULL */
-    char *metric;       /* metric.type or NULL */
+    char *metric;       /* metric.type ("score" when nothing names the metric) */
     char *mconfig;      /* metric.config ("cot", an lm-eval filter) or NULL */
     long shots;         /* -1 when not written */
     const char *task;   /* the benchmark's default task type or NULL (static) */

@@ -135,4 +135,20 @@ test_expect_success '-q silences warnings, -v adds the reasons tables gave nothi
 	test_grep "tables2json: evalpipe-test/Omega-7B-GGUF: table 1: no column or row matches" err
 '
 
+# merge-index needs task.type, dataset.type and metric.type: no score may be
+# skipped for its shape. Conflicts come only from lm-eval sub-task rows
+# ("- humanities" under "mmlu"): merge-index compares dataset.config only when
+# both sides have one, so the aggregate without a config matches each subset.
+test_expect_success 'merge-index takes the score records of every fixture card' '
+	for d in $CARDS/*/; do
+		repo=$(sed -n "s/^repo | //p" "$d/expected") &&
+		hf-fetch local --repo "$repo" "$d" || return 1
+	done >cards &&
+	test_expect_code 1 tables2json -q cards >scores 2>/dev/null &&
+	merge-index -q scores >merged 2>err &&
+	test_json scores "sum(r[\"kind\"] == \"score\" for r in recs) > 250" &&
+	test_json merged "all(r[\"skipped\"] == 0 for r in recs if r[\"kind\"] == \"change\")" &&
+	test_json merged "[r[\"repo\"] for r in recs if r[\"kind\"] == \"change\" and r[\"conflict\"]] == [\"evalpipe-test/Omega-MMLU-8B\"]"
+'
+
 test_done

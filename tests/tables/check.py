@@ -12,7 +12,7 @@ the README (never from the program's output). Lines of `expected`:
   args | --flag value             extra command-line arguments (shell words)
   score | TABLE | NAME | DATASET | METRIC | VALUE | SCALE [| k=v ...]
                                   one value a careful reader takes from the card;
-                                  METRIC "-" means no metric type; k is one of
+                                  METRIC "score" when nothing names the metric; k is one of
                                   stderr, shots, config, split, mconfig
   warn | TEXT                     stderr must contain TEXT
   error | TEXT                    an error record must contain TEXT (status 1)
@@ -55,7 +55,7 @@ def parse_expected(path):
                      "value": float(parts[5]), "scale": parts[6]}
                 for k in KEYS:
                     s[k] = None
-                for kv in " ".join(parts[7:]).split():
+                for kv in shlex.split(" ".join(parts[7:])):
                     k, _, v = kv.partition("=")
                     if k not in KEYS:
                         raise SystemExit("%s:%d: unknown key %r" % (path, n, k))
