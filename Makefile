@@ -31,10 +31,12 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
+	lib/bench.c \
 	lib/board.c \
 	lib/boardfmt.c \
 	lib/buf.c \
 	lib/card.c \
+	lib/celltext.c \
 	lib/cli.c \
 	lib/commit.c \
 	lib/diff.c \
@@ -61,13 +63,17 @@ LIB_SRC = \
 	lib/eval/tokenizer.c \
 	lib/eval/unicode.c \
 	lib/eval/unicode_data.c \
+	lib/evaltable.c \
 	lib/frontmatter.c \
 	lib/fsutil.c \
 	lib/hfcache.c \
 	lib/hfenv.c \
+	lib/htmltable.c \
 	lib/http.c \
 	lib/hub.c \
 	lib/input.c \
+	lib/label.c \
+	lib/mdtable.c \
 	lib/modelindex.c \
 	lib/msg.c \
 	lib/ndjson.c \
@@ -75,6 +81,7 @@ LIB_SRC = \
 	lib/rec.c \
 	lib/repoid.c \
 	lib/sha.c \
+	lib/tgrid.c \
 	lib/utf8.c \
 	lib/xalloc.c \
 	lib/yamledit.c \
@@ -88,18 +95,25 @@ FILTERS = \
 	merge-index \
 	pr-open \
 	recs \
+	tables2json \
 	yaml-emit
 
 UNIT_TESTS = \
+	tests/unit/test_bench \
 	tests/unit/test_board \
 	tests/unit/test_boardfmt \
 	tests/unit/test_buf \
+	tests/unit/test_celltext \
 	tests/unit/test_commit \
 	tests/unit/test_config \
 	tests/unit/test_cpuops \
 	tests/unit/test_diff \
 	tests/unit/test_escape \
+	tests/unit/test_evaltable \
 	tests/unit/test_frontmatter \
+	tests/unit/test_htmltable \
+	tests/unit/test_label \
+	tests/unit/test_mdtable \
 	tests/unit/test_model \
 	tests/unit/test_modelindex \
 	tests/unit/test_safetensors \
@@ -118,7 +132,9 @@ TEST_TOOLS = \
 	tests/lmeval/pyrandom-dump \
 	tests/tokenizer/tok-encode
 
-LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
+# lib/benchmarks.tsv and lib/metrics.tsv are compiled in as generated C tables.
+BENCH_DATA = $(O)/lib/bench_data.c
+LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o) $(BENCH_DATA:.c=.o)
 LIBA    = $(O)/lib/libevalpipe.a
 BINS    = $(FILTERS:%=$(BIN)/%)
 UNITS   = $(UNIT_TESTS:%=$(O)/%)
@@ -132,6 +148,10 @@ LIBS_eval-gpu = $(EVAL_LIBS)
 LIBS_leaderboard =
 LIBS_yaml-emit = -lyaml
 LIBS_unit_test_yamlin = -lyaml
+LIBS_CMARK = -lcmark-gfm -lcmark-gfm-extensions
+LIBS_tables2json = $(LIBS_CMARK)
+LIBS_unit_test_mdtable = $(LIBS_CMARK)
+LIBS_unit_test_evaltable = $(LIBS_CMARK)
 LIBS_unit_test_yamledit = -lyaml
 LIBS_unit_test_yamlout = -lyaml
 LIBS_unit_test_boardfmt = -lcmark-gfm -lcmark-gfm-extensions
@@ -152,6 +172,13 @@ all: $(BINS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
+	$(CC) $(EP_CPPFLAGS) $(EP_CFLAGS) -c -o $@ $<
+
+$(BENCH_DATA): lib/benchmarks.tsv lib/metrics.tsv lib/benchgen.sh
+	@mkdir -p $(@D)
+	sh lib/benchgen.sh lib/benchmarks.tsv lib/metrics.tsv >$@.tmp && mv -f $@.tmp $@
+
+$(BENCH_DATA:.c=.o): $(BENCH_DATA)
 	$(CC) $(EP_CPPFLAGS) $(EP_CFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
@@ -201,7 +228,7 @@ check-tokenizer: $(TOOLS)
 bench-tokenizer: $(TOOLS)
 	@$(TEST_ENV) sh tests/bench/bench-tokenizer.sh
 
-bench: bench-fetch bench-tokenizer bench-forward bench-eval
+bench: bench-fetch bench-tables bench-tokenizer bench-forward bench-eval
 
 # eval-gpu vs lm-evaluation-harness: wall time of each oracle task, same rows and model.
 bench-eval: all
@@ -216,6 +243,9 @@ check-lmeval: all
 
 bench-fetch: all
 	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
+
+bench-tables: all
+	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-tables.sh $(or $(BENCH_CARDS),1000) $(or $(BENCH_REPEAT),20)
 
 check-links: all
 	@sh tests/check-links.sh $(BIN)
@@ -258,9 +288,11 @@ FUZZ_TIME   ?= 60
 
 $(FUZZ_O)/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 
-$(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o)
+-include $(shell find $(FUZZ_O) -name '*.d' 2>/dev/null)
+
+$(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o) $(FUZZ_O)/$(BENCH_DATA:.c=.o)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -322,6 +354,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: fuzz fuzz-build fuzz-tokenizer demo bench bench-fetch bench-forward all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: fuzz fuzz-build fuzz-tokenizer demo bench bench-fetch bench-forward bench-tables all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean check-tokenizer bench-tokenizer bench-eval check-lmeval
 .SECONDARY:
