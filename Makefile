@@ -31,42 +31,58 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
+	lib/bench.c \
 	lib/buf.c \
 	lib/card.c \
+	lib/celltext.c \
 	lib/commit.c \
 	lib/diff.c \
 	lib/download.c \
+	lib/evaltable.c \
 	lib/frontmatter.c \
 	lib/hfcache.c \
 	lib/hfenv.c \
+	lib/htmltable.c \
 	lib/http.c \
 	lib/hub.c \
 	lib/input.c \
+	lib/label.c \
+	lib/mdtable.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
 	lib/rec.c \
 	lib/sha.c \
+	lib/tgrid.c \
 	lib/utf8.c \
 	lib/xalloc.c \
 	lib/yamlin.c
 
 FILTERS = \
 	hf-fetch \
-	pr-open
+	pr-open \
+	tables2json
 
 UNIT_TESTS = \
+	tests/unit/test_bench \
 	tests/unit/test_buf \
+	tests/unit/test_celltext \
 	tests/unit/test_commit \
 	tests/unit/test_diff \
+	tests/unit/test_evaltable \
 	tests/unit/test_frontmatter \
+	tests/unit/test_htmltable \
+	tests/unit/test_label \
+	tests/unit/test_mdtable \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_sha \
 	tests/unit/test_utf8 \
 	tests/unit/test_yamlin
 
-LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
+# lib/benchmarks.tsv and lib/metrics.tsv are compiled in as generated C tables.
+BENCH_DATA = $(O)/lib/bench_data.c
+LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o) $(BENCH_DATA:.c=.o)
 LIBA    = $(O)/lib/libevalpipe.a
 BINS    = $(FILTERS:%=$(BIN)/%)
 UNITS   = $(UNIT_TESTS:%=$(O)/%)
@@ -76,12 +92,23 @@ LIBS_common = -ljansson -lm
 LIBS_hf-fetch = -lcurl -lyaml
 LIBS_pr-open = -lcurl
 LIBS_unit_test_yamlin = -lyaml
+LIBS_CMARK = -lcmark-gfm -lcmark-gfm-extensions
+LIBS_tables2json = $(LIBS_CMARK)
+LIBS_unit_test_mdtable = $(LIBS_CMARK)
+LIBS_unit_test_evaltable = $(LIBS_CMARK)
 
 # ----------------------------------------------------------------- rules
 all: $(BINS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
+	$(CC) $(EP_CPPFLAGS) $(EP_CFLAGS) -c -o $@ $<
+
+$(BENCH_DATA): lib/benchmarks.tsv lib/metrics.tsv lib/benchgen.sh
+	@mkdir -p $(@D)
+	sh lib/benchgen.sh lib/benchmarks.tsv lib/metrics.tsv >$@.tmp && mv -f $@.tmp $@
+
+$(BENCH_DATA:.c=.o): $(BENCH_DATA)
 	$(CC) $(EP_CPPFLAGS) $(EP_CFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
