@@ -59,6 +59,7 @@ LIB_SRC = \
 	lib/yamlin.c
 
 FILTERS = \
+	aa-import \
 	hf-fetch \
 	pr-open \
 	tables2json
@@ -91,6 +92,7 @@ UNITS   = $(UNIT_TESTS:%=$(O)/%)
 LIBS_common = -ljansson -lm
 LIBS_hf-fetch = -lcurl -lyaml
 LIBS_pr-open = -lcurl
+LIBS_aa-import = -lcurl
 LIBS_unit_test_yamlin = -lyaml
 LIBS_CMARK = -lcmark-gfm -lcmark-gfm-extensions
 LIBS_tables2json = $(LIBS_CMARK)
