@@ -45,18 +45,22 @@ LIB_SRC = \
 	lib/htmltable.c \
 	lib/http.c \
 	lib/hub.c \
+	lib/inflate.c \
 	lib/input.c \
 	lib/label.c \
 	lib/mdtable.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
+	lib/pyjson.c \
 	lib/rec.c \
 	lib/sha.c \
 	lib/tgrid.c \
 	lib/utf8.c \
 	lib/xalloc.c \
-	lib/yamlin.c
+	lib/yamlin.c \
+	lib/zipdir.c \
+	lib/zstdec.c
 
 FILTERS = \
 	aa-import \
@@ -83,10 +87,14 @@ UNIT_TESTS = \
 
 # lib/benchmarks.tsv and lib/metrics.tsv are compiled in as generated C tables.
 BENCH_DATA = $(O)/lib/bench_data.c
+# Helpers the shell tests drive (not run as unit tests themselves).
+TEST_TOOLS = \
+	tests/unit/ziptool
+
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o) $(BENCH_DATA:.c=.o)
 LIBA    = $(O)/lib/libevalpipe.a
 BINS    = $(FILTERS:%=$(BIN)/%)
-UNITS   = $(UNIT_TESTS:%=$(O)/%)
+UNITS   = $(UNIT_TESTS:%=$(O)/%) $(TEST_TOOLS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
