@@ -67,10 +67,102 @@ def inspect_logs(out):
             zout.writestr(info.filename, zin.read(info.filename))
 
 
+def local_dataset(root, repo, configs):
+    """A local directory named like a Hub dataset: datasets.load_dataset(repo, config) finds it
+    before the Hub, so lm-eval's registered tasks run unchanged, offline.
+    configs: {config: {split: [rows]}}."""
+    path = os.path.join(root, repo)
+    lines = ["---", "configs:"]
+    for config, splits in configs.items():
+        lines += [f"- config_name: {config}", "  data_files:"]
+        for split, rows in splits.items():
+            os.makedirs(os.path.join(path, config), exist_ok=True)
+            with open(os.path.join(path, config, split + ".jsonl"), "w") as f:
+                for row in rows:
+                    f.write(json.dumps(row) + "\n")
+            lines += [f"  - split: {split}", f"    path: {config}/{split}.jsonl"]
+    lines.append("---")
+    with open(os.path.join(path, "README.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def lmeval_data(root):
+    arc = [{"id": f"q{i}", "question": f"Which one is number {i}?",
+            "choices": {"text": [f"number {i}", "a cat", "the sky", "blue"],
+                        "label": ["A", "B", "C", "D"]}, "answerKey": "ABCD"[i % 4]}
+           for i in range(8)]
+    local_dataset(root, "allenai/ai2_arc",
+                  {"ARC-Easy": {"train": arc, "validation": arc, "test": arc}})
+    gsm = [{"question": f"What is {i} plus {i}?", "answer": f"{i} + {i} = {2 * i}\n#### {2 * i}"}
+           for i in range(6)]
+    local_dataset(root, "openai/gsm8k", {"main": {"train": gsm, "test": gsm[:3]}})
+    mmlu = {}
+    for subject in ("anatomy", "astronomy"):
+        rows = [{"question": f"{subject} question {i}?", "subject": subject,
+                 "choices": ["one", "two", "three", "four"], "answer": i % 4} for i in range(5)]
+        mmlu[subject] = {"test": rows, "validation": rows, "dev": rows}
+    local_dataset(root, "cais/mmlu", mmlu)
+
+
+def tiny_model(root):
+    """A randomly initialised two-layer GPT-2 with GPT-2's tokenizer, saved as a local repo."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel, GPT2TokenizerFast
+
+    torch.manual_seed(0)
+    tok_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                           "shared", "testdata", "tokenizers", "gpt2")
+    tok_dir = os.environ.get("GPT2_TOKENIZER_DIR", tok_dir)
+    tok = GPT2TokenizerFast.from_pretrained(tok_dir)
+    model = GPT2LMHeadModel(GPT2Config(n_layer=2, n_head=2, n_embd=16, n_positions=256,
+                                       vocab_size=len(tok)))
+    path = os.path.join(root, "evalpipe-test", "tiny-gpt2")
+    model.save_pretrained(path)
+    tok.save_pretrained(path)
+    return path
+
+
+def lmeval_logs(out):
+    """lm-eval's own arc_easy (2-shot), gsm8k (default 5-shot, two filters) and a group of two
+    MMLU subtasks, on the tiny model, through lm-eval's CLI."""
+    import lm_eval.__main__ as cli
+
+    work = tempfile.mkdtemp()
+    old = os.getcwd()
+    os.chdir(work)
+    lmeval_data(work)
+    tiny_model(work)
+    os.makedirs(os.path.join(work, "groups"))
+    with open(os.path.join(work, "groups", "mmlu_mini.yaml"), "w") as f:
+        f.write("group: mmlu_mini\ntask:\n  - mmlu_anatomy\n  - mmlu_astronomy\n"
+                "aggregate_metric_list:\n  - metric: acc\n    weight_by_size: true\n"
+                "metadata:\n  version: 2\n")
+    try:
+        for tasks, extra in (("arc_easy", ["--num_fewshot", "2"]),
+                             ("gsm8k,mmlu_mini", ["--include_path", os.path.join(work, "groups")])):
+            sys.argv = ["lm_eval", "--model", "hf", "--model_args",
+                        "pretrained=evalpipe-test/tiny-gpt2,dtype=float32", "--tasks", tasks,
+                        "--device", "cpu", "--batch_size", "4", "--gen_kwargs", "max_gen_toks=8",
+                        "--output_path", os.path.join(work, "results"), "--seed", "0"] + extra
+            try:
+                cli.cli_evaluate()
+            except SystemExit as e:
+                if e.code:
+                    raise
+    finally:
+        os.chdir(old)
+    found = []
+    for dirpath, _, files in os.walk(os.path.join(work, "results")):
+        found += [os.path.join(dirpath, n) for n in files if n.startswith("results_")]
+    for name, path in zip(("lmeval-arc_easy.json", "lmeval-gsm8k-mmlu.json"), sorted(found)):
+        shutil.copy(path, os.path.join(out, name))
+    shutil.rmtree(work)
+
+
 def main():
     what, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    {"inspect": inspect_logs}[what](out)
+    {"inspect": inspect_logs, "lmeval": lmeval_logs}[what](out)
 
 
 if __name__ == "__main__":
