@@ -38,6 +38,7 @@ LIB_SRC = \
 	lib/commit.c \
 	lib/diff.c \
 	lib/download.c \
+	lib/evallog.c \
 	lib/evaltable.c \
 	lib/frontmatter.c \
 	lib/hfcache.c \
@@ -65,6 +66,7 @@ LIB_SRC = \
 FILTERS = \
 	aa-import \
 	hf-fetch \
+	logs2json \
 	pr-open \
 	tables2json
 

@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#define MAX_BITS 15    /* longest code */
+#define MAX_BITS   15  /* longest code */
 #define MAX_LITLEN 288 /* literal/length symbols (286 used, 288 in the fixed code) */
-#define MAX_DIST 32    /* distance symbols (30 used) */
+#define MAX_DIST   32  /* distance symbols (30 used) */
 
 struct bits {
     const unsigned char *in;
@@ -111,14 +111,14 @@ decode(struct bits *b, const struct huff *h)
 
 /* ---------------------------------------------------------------- blocks */
 
-static const uint16_t len_base[29] = { 3,  4,  5,  6,  7,  8,  9,  10, 11,  13,
-                                       15, 17, 19, 23, 27, 31, 35, 43, 51,  59,
+static const uint16_t len_base[29] = { 3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                       15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
                                        67, 83, 99, 115, 131, 163, 195, 227, 258 };
 static const uint8_t len_extra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                        2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-static const uint16_t dist_base[30] = { 1,    2,    3,    4,    5,    7,     9,     13,
-                                        17,   25,   33,   49,   65,   97,    129,   193,
-                                        257,  385,  513,  769,  1025, 1537,  2049,  3073,
+static const uint16_t dist_base[30] = { 1,    2,    3,    4,     5,     7,    9,    13,
+                                        17,   25,   33,   49,    65,    97,   129,  193,
+                                        257,  385,  513,  769,   1025,  1537, 2049, 3073,
                                         4097, 6145, 8193, 12289, 16385, 24577 };
 static const uint8_t dist_extra[30] = { 0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
                                         6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
@@ -217,7 +217,8 @@ fixed(struct state *s)
 static int
 dynamic(struct state *s)
 {
-    static const uint8_t order[19] = { 16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15 };
+    static const uint8_t order[19] = { 16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                       11, 4,  12, 3, 13, 2, 14, 1, 15 };
     struct huff lencode, lit, dist;
     uint8_t len[MAX_LITLEN + MAX_DIST];
     int nlen = (int)getbits(&s->b, 5) + 257, ndist = (int)getbits(&s->b, 5) + 1;
@@ -265,8 +266,9 @@ int
 inflate_raw(const unsigned char *in, size_t len, size_t max_out, struct buf *out, size_t *used,
             struct ep_err *err)
 {
-    struct state s = { .b = { .in = in, .len = len }, .out = out, .start = out->len,
-                       .max_out = max_out, .err = err };
+    struct state s = {
+        .b = { .in = in, .len = len }, .out = out, .start = out->len, .max_out = max_out, .err = err
+    };
     uint32_t last;
 
     do {

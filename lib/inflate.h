@@ -20,7 +20,7 @@
  * if not NULL, is set to the number of input bytes the stream took. On
  * failure out may hold part of the output.
  */
-int inflate_raw(const unsigned char *in, size_t len, size_t max_out, struct buf *out,
-                size_t *used, struct ep_err *err);
+int inflate_raw(const unsigned char *in, size_t len, size_t max_out, struct buf *out, size_t *used,
+                struct ep_err *err);
 
 #endif

@@ -16,8 +16,7 @@
 static bool
 word_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 /* The bare token at text[i] ("NaN", "Infinity", "-Infinity") or NULL. */
@@ -102,8 +101,7 @@ pyjson_loadb(const char *text, size_t len, size_t flags, size_t *nonfinite, stru
         for (size_t i = 0; i < ngrew; i++)
             if (grew[i] >= line_start && grew[i] < pos)
                 shift++;
-        ep_err_set(err, "%s (line %d, column %d)", jerr.text, jerr.line,
-                   jerr.column - (int)shift);
+        ep_err_set(err, "%s (line %d, column %d)", jerr.text, jerr.line, jerr.column - (int)shift);
     }
     free(grew);
     buf_release(&b);

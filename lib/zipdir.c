@@ -13,13 +13,13 @@
 #include "lib/xalloc.h"
 #include "lib/zstdec.h"
 
-#define EOCD_SIZE 22
-#define EOCD_SEARCH (65535 + EOCD_SIZE)
-#define CDH_SIZE 46 /* central directory file header, fixed part */
-#define LFH_SIZE 30 /* local file header, fixed part */
-#define METHOD_STORED 0
+#define EOCD_SIZE      22
+#define EOCD_SEARCH    (65535 + EOCD_SIZE)
+#define CDH_SIZE       46 /* central directory file header, fixed part */
+#define LFH_SIZE       30 /* local file header, fixed part */
+#define METHOD_STORED  0
 #define METHOD_DEFLATE 8
-#define METHOD_ZSTD 93
+#define METHOD_ZSTD    93
 
 static uint64_t
 le(const unsigned char *p, int n)
@@ -157,8 +157,7 @@ zip64_extra(struct zipdir_entry *e, const unsigned char *x, size_t len, bool nee
 }
 
 static int
-parse_cdir(struct zipdir *z, const unsigned char *p, size_t len, uint64_t count,
-           struct ep_err *err)
+parse_cdir(struct zipdir *z, const unsigned char *p, size_t len, uint64_t count, struct ep_err *err)
 {
     size_t pos = 0;
 
@@ -186,8 +185,7 @@ parse_cdir(struct zipdir *z, const unsigned char *p, size_t len, uint64_t count,
         need[1] = e.csize == 0xFFFFFFFF;
         need[2] = e.offset == 0xFFFFFFFF;
         if (zip64_extra(&e, p + pos + CDH_SIZE + nlen, xlen, need) < 0)
-            return ep_err_set(err, "bad ZIP64 extra field (entry %llu)",
-                              (unsigned long long)i + 1);
+            return ep_err_set(err, "bad ZIP64 extra field (entry %llu)", (unsigned long long)i + 1);
         e.name = xstrndup((const char *)p + pos + CDH_SIZE, nlen);
         ALLOC_GROW(z->entries, z->nr + 1, z->alloc);
         z->entries[z->nr++] = e;

@@ -19,7 +19,7 @@
 #include "lib/msg.h"
 
 #define ZIPDIR_MAX_ENTRIES 1000000
-#define ZIPDIR_MAX_CDIR ((uint64_t)256 << 20) /* central directory bytes */
+#define ZIPDIR_MAX_CDIR    ((uint64_t)256 << 20) /* central directory bytes */
 
 struct zipdir_entry {
     char *name;

@@ -16,14 +16,14 @@
 
 #define ZSTD_MAGIC 0xFD2FB528u
 #define SKIP_MAGIC 0x184D2A50u /* low 4 bits free */
-#define BLOCK_MAX (128 * 1024)
+#define BLOCK_MAX  (128 * 1024)
 #define WINDOW_MAX ((uint64_t)1 << 31) /* refuse frames asking for more */
 
-#define FSE_MAX_LOG 9
+#define FSE_MAX_LOG  9
 #define HUF_MAX_BITS 11
-#define LL_MAX 35
-#define ML_MAX 52
-#define OF_MAX 31
+#define LL_MAX       35
+#define ML_MAX       52
+#define OF_MAX       31
 
 struct fse_entry {
     uint16_t symbol;
@@ -361,8 +361,8 @@ huf_read(struct frame *f, const uint8_t *p, size_t len)
         uint32_t k = w[s] ? (1u << w[s]) >> 1 : 0;
 
         for (uint32_t i = 0; i < k; i++)
-            f->huf.e[rank[w[s]] + i] = (struct huf_entry){ (uint8_t)s,
-                                                             (uint8_t)(maxbits + 1 - w[s]) };
+            f->huf.e[rank[w[s]] + i] =
+                (struct huf_entry){ (uint8_t)s, (uint8_t)(maxbits + 1 - w[s]) };
         rank[w[s]] += k;
     }
     f->huf.maxbits = maxbits;
@@ -470,25 +470,27 @@ literals(struct frame *f, const uint8_t *p, size_t len)
 
 /* ---------------------------------------------------------------- sequences (§3.1.1.3.2) */
 
-static const int16_t ll_default[36] = { 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 2,
+static const int16_t ll_default[36] = { 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1,  1,  2,  2,
                                         2, 2, 2, 2, 2, 2, 2, 3, 2, 1, 1, 1, 1, 1, -1, -1, -1, -1 };
-static const int16_t ml_default[53] = { 1, 4, 3, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                                        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+static const int16_t ml_default[53] = { 1, 4, 3, 2, 2, 2, 2, 2, 2, 1, 1,  1,  1,  1,  1,  1,  1, 1,
+                                        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  1,  1,  1,  1,  1,  1, 1,
                                         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, -1 };
-static const int16_t of_default[29] = { 1, 1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1,
+static const int16_t of_default[29] = { 1, 1, 1, 1, 1, 1, 2, 2, 2, 1,  1,  1,  1,  1, 1,
                                         1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1 };
 
-static const uint32_t ll_base[36] = { 0,  1,  2,   3,   4,   5,    6,    7,    8,    9,     10,    11,
-                                      12, 13, 14,  15,  16,  18,   20,   22,   24,   28,    32,    40,
-                                      48, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536 };
-static const uint8_t ll_bits[36] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  1,  1,
+static const uint32_t ll_base[36] = { 0,   1,   2,    3,    4,    5,    6,     7,     8,
+                                      9,   10,  11,   12,   13,   14,   15,    16,    18,
+                                      20,  22,  24,   28,   32,   40,   48,    64,    128,
+                                      256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536 };
+static const uint8_t ll_bits[36] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  1,  1,
                                      1, 1, 2, 2, 3, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
-static const uint32_t ml_base[53] = { 3,  4,  5,  6,  7,  8,  9,  10,  11,  12,  13,   14,   15,   16,
-                                      17, 18, 19, 20, 21, 22, 23, 24,  25,  26,  27,   28,   29,   30,
-                                      31, 32, 33, 34, 35, 37, 39, 41,  43,  47,  51,   59,   67,   83,
-                                      99, 131, 259, 515, 1027, 2051, 4099, 8195, 16387, 32771, 65539 };
-static const uint8_t ml_bits[53] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+static const uint32_t ml_base[53] = { 3,   4,   5,    6,    7,    8,    9,     10,    11,   12, 13,
+                                      14,  15,  16,   17,   18,   19,   20,    21,    22,   23, 24,
+                                      25,  26,  27,   28,   29,   30,   31,    32,    33,   34, 35,
+                                      37,  39,  41,   43,   47,   51,   59,    67,    83,   99, 131,
+                                      259, 515, 1027, 2051, 4099, 8195, 16387, 32771, 65539 };
+static const uint8_t ml_bits[53] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0,
+                                     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  1,  1,  1, 1,
                                      2, 2, 3, 3, 4, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 
 /* One table of the sequences section header; returns the bytes used or -1. */
@@ -598,19 +600,23 @@ sequences(struct frame *f, const uint8_t *p, size_t len)
         hdr = 3;
     }
     if (nseq == 0)
-        return hdr == len ? add_literals(f, &lpos, f->lits.len) : corrupt(f, "bytes after an empty sequences section");
+        return hdr == len ? add_literals(f, &lpos, f->lits.len)
+                          : corrupt(f, "bytes after an empty sequences section");
     if (len < hdr + 1 || (p[hdr] & 3))
         return corrupt(f, "bad sequence compression modes");
     {
         int modes = p[hdr++];
 
-        if ((used = seq_table(f, &f->ll, modes >> 6, p + hdr, len - hdr, ll_default, 36, 6, LL_MAX, 9)) < 0)
+        if ((used = seq_table(f, &f->ll, modes >> 6, p + hdr, len - hdr, ll_default, 36, 6, LL_MAX,
+                              9)) < 0)
             return corrupt(f, "bad literals-length table");
         hdr += (size_t)used;
-        if ((used = seq_table(f, &f->of, modes >> 4 & 3, p + hdr, len - hdr, of_default, 29, 5, OF_MAX, 8)) < 0)
+        if ((used = seq_table(f, &f->of, modes >> 4 & 3, p + hdr, len - hdr, of_default, 29, 5,
+                              OF_MAX, 8)) < 0)
             return corrupt(f, "bad offset table");
         hdr += (size_t)used;
-        if ((used = seq_table(f, &f->ml, modes >> 2 & 3, p + hdr, len - hdr, ml_default, 53, 6, ML_MAX, 9)) < 0)
+        if ((used = seq_table(f, &f->ml, modes >> 2 & 3, p + hdr, len - hdr, ml_default, 53, 6,
+                              ML_MAX, 9)) < 0)
             return corrupt(f, "bad match-length table");
         hdr += (size_t)used;
     }
@@ -655,8 +661,9 @@ block(struct frame *f, int type, const uint8_t *p, size_t size)
         return corrupt(f, "reserved block type");
     if (type == 1) { /* RLE: size is the regenerated size, one byte of content */
         if (size > BLOCK_MAX || f->out->len - f->start + size > f->max_out)
-            return size > BLOCK_MAX ? corrupt(f, "block too large")
-                                    : ep_err_set(f->err, "zstd data larger than %zu bytes", f->max_out);
+            return size > BLOCK_MAX
+                       ? corrupt(f, "block too large")
+                       : ep_err_set(f->err, "zstd data larger than %zu bytes", f->max_out);
         buf_grow(f->out, size);
         memset(f->out->buf + f->out->len, p[0], size);
         extend(f->out, size);

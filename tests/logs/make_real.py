@@ -159,10 +159,61 @@ def lmeval_logs(out):
     shutil.rmtree(work)
 
 
+def lighteval_logs(out):
+    """lighteval's own arc:easy (2-shot), gsm8k and two MMLU subtasks on the tiny model, through
+    lighteval's CLI (transformers backend)."""
+    import types
+
+    import requests
+
+    # Importing lighteval's task registry runs tiny_benchmarks.py, which fetches a file from
+    # GitHub at import time and only checks the status: offline, answer 404 instead.
+    requests.get = lambda *a, **k: types.SimpleNamespace(status_code=404, content=b"")
+    # The registry also builds the LLM-judge metrics of tasks we do not run; with this
+    # huggingface_hub their Hub lookup (list_models(model_name=…)) is a TypeError: skip it.
+    import huggingface_hub
+
+    huggingface_hub.HfApi.list_models = lambda self, *a, **k: [None]
+    # lighteval 0.13 hashes str with xxhash, which newer xxhash releases refuse: encode first.
+    import xxhash
+
+    xxh64 = xxhash.xxh64
+    xxhash.xxh64 = lambda d=b"", *a, **k: xxh64(d.encode() if isinstance(d, str) else d, *a, **k)
+    from lighteval.__main__ import app
+
+    work = tempfile.mkdtemp()
+    old = os.getcwd()
+    os.chdir(work)
+    lmeval_data(work)
+    mmlu = {}
+    for subject in ("anatomy", "astronomy"):
+        rows = [{"question": f"{subject} question {i}?", "subject": subject,
+                 "choices": ["one", "two", "three", "four"], "answer": i % 4} for i in range(5)]
+        mmlu[subject] = {"test": rows, "validation": rows, "dev": rows}
+    local_dataset(work, "lighteval/mmlu", mmlu)
+    tiny_model(work)
+    try:
+        for n, tasks in enumerate(("arc:easy|2,mmlu:anatomy|0,mmlu:astronomy|0", "gsm8k|0")):
+            try:
+                app(["accelerate", "model_name=evalpipe-test/tiny-gpt2,dtype=float32,batch_size=4",
+                     tasks, "--output-dir", os.path.join(work, f"out{n}"), "--max-samples", "4"])
+            except SystemExit as e:
+                if e.code:
+                    raise
+    finally:
+        os.chdir(old)
+    for n, name in enumerate(("lighteval-arc-mmlu.json", "lighteval-gsm8k.json")):
+        for dirpath, _, files in os.walk(os.path.join(work, f"out{n}", "results")):
+            for f in files:
+                if f.startswith("results_"):
+                    shutil.copy(os.path.join(dirpath, f), os.path.join(out, name))
+    shutil.rmtree(work)
+
+
 def main():
     what, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    {"inspect": inspect_logs, "lmeval": lmeval_logs}[what](out)
+    {"inspect": inspect_logs, "lmeval": lmeval_logs, "lighteval": lighteval_logs}[what](out)
 
 
 if __name__ == "__main__":

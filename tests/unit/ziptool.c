@@ -80,9 +80,11 @@ main(int argc, char **argv)
         if (slurp(argv[2], &in) < 0)
             return 1;
         if (!strcmp(argv[1], "inflate"))
-            rc = finish(inflate_raw((unsigned char *)in.buf, in.len, CAP, &out, NULL, &err), &err, &out);
+            rc = finish(inflate_raw((unsigned char *)in.buf, in.len, CAP, &out, NULL, &err), &err,
+                        &out);
         else if (!strcmp(argv[1], "zstd"))
-            rc = finish(zstdec_decompress((unsigned char *)in.buf, in.len, CAP, &out, &err), &err, &out);
+            rc = finish(zstdec_decompress((unsigned char *)in.buf, in.len, CAP, &out, &err), &err,
+                        &out);
         else if (!strcmp(argv[1], "xxh64"))
             rc = printf("%016" PRIx64 "\n", zstdec_xxh64(in.buf, in.len, 0)) > 0 ? 0 : 2;
         else
