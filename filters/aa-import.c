@@ -620,7 +620,7 @@ put_scores(const struct ctx *x, const json_t *m, const char *repo)
     return n;
 }
 
-/* Scores for one request; on failure an error record (status 1). */
+/* Scores for one request; on failure an error record (status 1) naming the AA model. */
 static void
 import_one(struct ctx *x, const char *spec, const char *repo, const struct rec_where *where)
 {
@@ -630,7 +630,11 @@ import_one(struct ctx *x, const char *spec, const char *repo, const struct rec_w
     load_catalogue(x);
     m = find_model(x, spec, &err);
     if (!m) {
-        rec_error(where, NULL, "%s", err.msg);
+        json_t *extra = json_object();
+
+        rec_set_str(extra, "aa_model", spec);
+        rec_error(where, extra, "%s", err.msg);
+        json_decref(extra);
         x->rc = RC_PARTIAL;
         return;
     }
@@ -644,13 +648,14 @@ import_spec(struct ctx *x, const char *arg)
 {
     const char *eq = strchr(arg, '=');
     char *spec = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
-    const char *repo = eq ? eq + 1 : NULL;
-    struct rec_where where = { .repo = repo ? repo : spec };
+    const char *repo = eq && eq[1] ? eq + 1 : NULL;
+    struct rec_where where = { 0 };
 
     for (size_t i = 0; !repo && i < x->npairs; i++)
         if (!strcmp(x->pairs[i].model, spec))
             repo = x->pairs[i].repo;
-    import_one(x, spec, repo && *repo ? repo : NULL, &where);
+    where.repo = repo;
+    import_one(x, spec, repo, &where);
     free(spec);
 }
 

@@ -194,7 +194,8 @@ bench_by_dataset(const char *dataset, const char *config)
 /*
  * The benchmark of a score: its task name ("arc_easy", "arc:easy"), the
  * part before a lighteval subtask ("mmlu" of "mmlu:anatomy", *sub set to
- * "anatomy"), or the dataset the log names.
+ * "anatomy"), the dataset the log names, or the lm-eval group the task
+ * belongs to ("mmlu" for "mmlu_virology", whose config the log gives).
  */
 static const struct bench_entry *
 bench_of(const struct evallog_score *s, const char **sub)
@@ -215,7 +216,11 @@ bench_of(const struct evallog_score *s, const char **sub)
             return b;
         }
     }
-    return bench_by_dataset(s->dataset, s->config);
+    if ((b = bench_by_dataset(s->dataset, s->config)))
+        return b;
+    for (size_t i = 0; i < s->ngroups && !b; i++)
+        b = bench_find(s->groups[i]);
+    return b;
 }
 
 /* ---------------------------------------------------------------- records */

@@ -220,6 +220,33 @@ lmeval_is_group(const json_t *doc, const char *task)
            json_array_size(json_object_get(json_object_get(doc, "group_subtasks"), task)) > 0;
 }
 
+/* The groups containing task in "group_subtasks", nearest first (a few levels up). */
+static void
+lmeval_groups(const json_t *doc, const char *task, struct evallog_score *s)
+{
+    const json_t *gs = json_object_get(doc, "group_subtasks");
+    const char *cur = task;
+
+    for (int depth = 0; depth < 8 && cur; depth++) {
+        const char *g, *parent = NULL;
+        const json_t *list, *v;
+        size_t i;
+
+        json_object_foreach((json_t *)gs, g, list) {
+            json_array_foreach(list, i, v)
+                if (json_string_value(v) && !strcmp(json_string_value(v), cur) && strcmp(g, cur))
+                    parent = g;
+            if (parent)
+                break;
+        }
+        if (!parent)
+            break;
+        s->groups = xrealloc(s->groups, (s->ngroups + 1) * sizeof(*s->groups));
+        s->groups[s->ngroups++] = xstrdup(parent);
+        cur = s->groups[s->ngroups - 1];
+    }
+}
+
 /*
  * {"results": {TASK: {"alias", "name", "sample_len", "METRIC,FILTER": v,
  * "METRIC_stderr,FILTER": v | "N/A"}}, "groups": {…}, "configs": {TASK: {"dataset_path",
@@ -255,6 +282,7 @@ lmeval_metric(const json_t *doc, const char *task, const json_t *res, const char
     if (s->shots < 0)
         s->shots = shots_of(json_object_get(cfg, "num_fewshot"));
     s->aggregate = lmeval_is_group(doc, task);
+    lmeval_groups(doc, task, s);
     s->dataset = dup_or_null(str_at(cfg, "dataset_path", NULL));
     s->config = dup_or_null(str_at(cfg, "dataset_name", NULL));
     s->split = dup_or_null(str_at(cfg, "test_split", NULL) ? str_at(cfg, "test_split", NULL)
@@ -358,7 +386,7 @@ read_inspect(const json_t *doc, struct evallog *log, const char *name, struct ep
             struct evallog_score *s;
             const char *mname = str_at(m, "name", NULL) ? str_at(m, "name", NULL) : key;
 
-            if (m == se)
+            if (m == se || !strcmp(mname, "std") || !strcmp(mname, "var"))
                 continue;
             if (!number_of(json_object_get(m, "value"), &d)) {
                 log->skipped++;
@@ -437,7 +465,7 @@ read_eval_archive(const char *path, const struct evallog_opts *o, struct evallog
     int rc = -1;
 
     if (zipdir_open(&z, path, err) < 0)
-        goto out;
+        goto fail;
     e = zipdir_find(&z, "header.json");
     if (!e) {
         ep_err_set(err, "%s: no header.json in this .eval archive (%s)", path,
@@ -446,9 +474,16 @@ read_eval_archive(const char *path, const struct evallog_opts *o, struct evallog
         goto out;
     }
     if (zipdir_read(&z, e, EVALLOG_MAX_HEADER, &text, err) < 0)
-        goto out;
+        goto fail;
     io.format = EVALLOG_INSPECT;
     rc = evallog_parse(text.buf, text.len, path, &io, log, err);
+    goto out;
+fail : {
+    char why[sizeof(err->msg)];
+
+    snprintf(why, sizeof(why), "%s", err->msg);
+    ep_err_set(err, "%s: %s", path, why);
+}
 out:
     zipdir_release(&z);
     buf_release(&text);
@@ -502,6 +537,9 @@ evallog_release(struct evallog *log)
         free(s->dataset);
         free(s->config);
         free(s->split);
+        for (size_t k = 0; k < s->ngroups; k++)
+            free(s->groups[k]);
+        free(s->groups);
     }
     free(log->scores);
     free(log->version);

@@ -5,7 +5,9 @@
  *
  * A log is read into a neutral list of scores that keeps the log's own names
  * (task, metric, filter) next to the values; mapping them to Hub datasets is
- * the caller's business (lib/bench). Python's bare NaN/Infinity are accepted
+ * the caller's business (lib/bench). inspect-ai's "std" and "var" metrics
+ * describe the spread of sample scores, not the model, and are left out.
+ * Python's bare NaN/Infinity are accepted
  * (lib/pyjson) and such values are skipped, never turned into numbers. An
  * evallog owns all its strings; release it with evallog_release().
  */
@@ -36,6 +38,8 @@ struct evallog_score {
     long shots;                     /* -1 when the log does not say */
     char *dataset, *config, *split; /* what was evaluated, as the log records it, or NULL */
     bool aggregate;                 /* lighteval "all" and ":_average", an lm-eval group */
+    char **groups;                  /* lm-eval: the groups the task belongs to, nearest first */
+    size_t ngroups;
 };
 
 struct evallog {
