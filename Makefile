@@ -83,6 +83,7 @@ UNIT_TESTS = \
 	tests/unit/test_mdtable \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
+	tests/unit/test_pyjson \
 	tests/unit/test_sha \
 	tests/unit/test_utf8 \
 	tests/unit/test_yamlin

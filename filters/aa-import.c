@@ -287,7 +287,7 @@ parse_catalogue(const char *text, size_t len, const char *where)
 static void
 fetch_catalogue(struct ctx *x)
 {
-    struct http_options hopt = { .tool = "aa-import", .max_active = 1 };
+    struct http_options hopt = { .tool = "aa-import", .max_active = 1, .max_retries = 4 };
     const char *key = getenv("AA_API_KEY");
     struct http_client *http;
     struct http_req *req;
