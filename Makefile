@@ -35,12 +35,14 @@ LIB_SRC = \
 	lib/buf.c \
 	lib/card.c \
 	lib/celltext.c \
+	lib/cli.c \
 	lib/commit.c \
 	lib/diff.c \
 	lib/download.c \
 	lib/evallog.c \
 	lib/evaltable.c \
 	lib/frontmatter.c \
+	lib/fsutil.c \
 	lib/hfcache.c \
 	lib/hfenv.c \
 	lib/htmltable.c \
@@ -154,10 +156,13 @@ check-golden: all
 check-sh: all
 	@$(TEST_ENV) sh tests/run.sh sh
 
-bench: bench-fetch
+bench: bench-fetch bench-tables
 
 bench-fetch: all
 	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
+
+bench-tables: all
+	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-tables.sh $(or $(BENCH_CARDS),1000) $(or $(BENCH_REPEAT),20)
 
 check-links: all
 	@sh tests/check-links.sh $(BIN)
@@ -185,9 +190,11 @@ FUZZ_TIME   ?= 60
 
 $(FUZZ_O)/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(EP_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 
-$(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o)
+-include $(shell find $(FUZZ_O) -name '*.d' 2>/dev/null)
+
+$(FUZZ_O)/libfuzz.a: $(LIB_SRC:%.c=$(FUZZ_O)/%.o) $(FUZZ_O)/$(BENCH_DATA:.c=.o)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -233,6 +240,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: fuzz fuzz-build demo bench bench-fetch all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: fuzz fuzz-build demo bench bench-fetch bench-tables all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean
 .SECONDARY:

@@ -24,7 +24,9 @@
 
 #include "lib/buf.h"
 #include "lib/card.h"
+#include "lib/cli.h"
 #include "lib/download.h"
+#include "lib/fsutil.h"
 #include "lib/hfcache.h"
 #include "lib/hfenv.h"
 #include "lib/http.h"
@@ -826,50 +828,16 @@ resolve_split(struct ctx *ctx, const char *viewer, const char *dataset)
 static char *
 git_head(const char *dir)
 {
-    char *path = xstrfmt("%s/.git/HEAD", dir), buf[256], *ref = NULL, *sha = NULL;
-    FILE *f = fopen(path, "r");
-    size_t n;
+    char *path = xstrfmt("%s/.git/HEAD", dir), line[256];
+    int rc = fs_first_line(path, line, sizeof(line));
 
     free(path);
-    if (!f)
-        return NULL;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    buf[strcspn(buf, "\r\n")] = '\0';
-    if (!strncmp(buf, "ref: ", 5)) {
-        ref = xstrfmt("%s/.git/%s", dir, buf + 5);
-        f = fopen(ref, "r");
-        free(ref);
-        if (!f)
-            return NULL; /* packed refs: no revision recorded */
-        n = fread(buf, 1, sizeof(buf) - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        buf[strcspn(buf, "\r\n")] = '\0';
+    if (rc == 0 && !strncmp(line, "ref: ", 5)) {
+        path = xstrfmt("%s/.git/%s", dir, line + 5);
+        rc = fs_first_line(path, line, sizeof(line)); /* packed refs: no revision recorded */
+        free(path);
     }
-    if (strlen(buf) == 40 && hfcache_etag_ok(buf))
-        sha = xstrdup(buf);
-    return sha;
-}
-
-static int
-read_file(const char *path, struct buf *out, struct ep_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[1 << 16];
-    size_t n;
-
-    if (!f)
-        return ep_err_set(err, "cannot open '%s': %s", path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_add(out, chunk, n);
-    if (ferror(f)) {
-        fclose(f);
-        return ep_err_set(err, "cannot read '%s': %s", path, strerror(errno));
-    }
-    fclose(f);
-    return 0;
+    return rc == 0 && strlen(line) == 40 && hfcache_etag_ok(line) ? xstrdup(line) : NULL;
 }
 
 static void
@@ -910,7 +878,7 @@ local_card(struct ctx *ctx, const char *arg)
     slash = strrchr(dir, '/');
     repo = ctx->o.repo ? xstrdup(ctx->o.repo) : xstrfmt("local/%s", slash ? slash + 1 : dir);
     w.repo = repo;
-    if (read_file(file, &text, &err) < 0) {
+    if (fs_read_file(file, &text, &err) < 0) {
         rec_error(&w, NULL, "%s", err.msg);
         ctx->rc = RC_PARTIAL;
     } else if (!(card = card_new(repo, hub_type_name(ctx->o.type), rev, "README.md", text.buf,
@@ -950,10 +918,7 @@ enum {
 };
 
 static const struct option longopts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "quiet", no_argument, NULL, 'q' },
+    CLI_LONGOPTS,
     { "jobs", required_argument, NULL, 'j' },
     { "type", required_argument, NULL, 't' },
     { "revision", required_argument, NULL, 'r' },
@@ -1002,20 +967,10 @@ parse_args(struct opts *o, int argc, char **argv)
     int c;
 
     opterr = 0; /* our own message, after the usage text */
-    while ((c = getopt_long(argc, argv, "hVvqj:t:r:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT "j:t:r:", longopts, NULL)) != -1) {
+        if (cli_common(c, usage_text))
+            continue;
         switch (c) {
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'V':
-            printf("hf-fetch (evalpipe) %s\n", EVALPIPE_VERSION);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'v':
-            msg_set_verbosity(msg_verbosity() + 1);
-            break;
-        case 'q':
-            msg_set_verbosity(-1);
-            break;
         case 'j':
             o->jobs = (int)num_arg("--jobs", optarg, 1, 256);
             break;
@@ -1065,7 +1020,7 @@ parse_args(struct opts *o, int argc, char **argv)
             o->cache_dir = optarg;
             break;
         default:
-            usage_error(usage_text, "unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(usage_text, argv);
         }
     }
     if (optind >= argc)

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "lib/buf.h"
+#include "lib/cli.h"
 #include "lib/commit.h"
 #include "lib/diff.h"
 #include "lib/hfcache.h"
@@ -678,8 +679,7 @@ process_record(struct ctx *ctx, json_t *rec, const struct input *in)
 enum { OPT_DIRECT = 256, OPT_FORCE, OPT_RETRIES, OPT_TITLE };
 
 static const struct option longopts[] = {
-    { "help", no_argument, NULL, 'h' },       { "version", no_argument, NULL, 'V' },
-    { "verbose", no_argument, NULL, 'v' },    { "quiet", no_argument, NULL, 'q' },
+    CLI_LONGOPTS,
     { "dry-run", no_argument, NULL, 'n' },    { "branch", required_argument, NULL, 'b' },
     { "direct", no_argument, NULL, OPT_DIRECT }, { "force", no_argument, NULL, OPT_FORCE },
     { "retries", required_argument, NULL, OPT_RETRIES },
@@ -693,20 +693,10 @@ parse_args(struct opts *o, int argc, char **argv)
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "hVvqnb:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT "nb:", longopts, NULL)) != -1) {
+        if (cli_common(c, usage_text))
+            continue;
         switch (c) {
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'V':
-            printf("pr-open (evalpipe) %s\n", EVALPIPE_VERSION);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'v':
-            msg_set_verbosity(msg_verbosity() + 1);
-            break;
-        case 'q':
-            msg_set_verbosity(-1);
-            break;
         case 'n':
             o->dry_run = true;
             break;
@@ -728,7 +718,7 @@ parse_args(struct opts *o, int argc, char **argv)
             o->title = optarg;
             break;
         default:
-            usage_error(usage_text, "unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(usage_text, argv);
         }
     }
     o->files = argv + optind;

@@ -8,32 +8,50 @@
  * through). Every other record passes through unchanged and in order. A value
  * that cannot be read for certain is reported, never emitted.
  */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
+#include "lib/cli.h"
 #include "lib/evaltable.h"
+#include "lib/input.h"
 #include "lib/label.h"
 #include "lib/mdtable.h"
 #include "lib/msg.h"
 #include "lib/ndjson.h"
 #include "lib/num.h"
 #include "lib/rec.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
-static const char usage_line[] =
+static const char usage_text[] =
     "usage: tables2json [-qv] [--inspect] [--table n] [--model-column n | --model-row n]\n"
     "                   [--model-name name] [--task-type type] [file ...]\n";
+
+static const char usage_details[] =
+    "\n"
+    "Read card records; after each card, write one score record per value of the\n"
+    "card's own model in the tables of its README.\n"
+    "\n"
+    "  --inspect          write a table record per table instead of scores\n"
+    "  --table n          read only the n-th table of each card (1-based)\n"
+    "  --model-column n   the model's values are in column n (needs --table)\n"
+    "  --model-row n      the model's values are in row n (needs --table)\n"
+    "  --model-name name  the model's label in the tables (default: the repo name)\n"
+    "  --task-type type   task.type of the scores (default: the card's pipeline_tag)\n"
+    "  -q, --quiet        no warnings\n"
+    "  -v, --verbose      say why tables gave no scores\n"
+    "  -h, --help         this help\n"
+    "  -V, --version      print the version\n";
 
 /* first_column entries shown per table record */
 #define INSPECT_MAX_ROWS 50
 
 struct opts {
-    int verbosity;
     bool inspect;
     size_t table;     /* 1-based, 0 = every table */
     size_t model_col; /* 1-based */
@@ -41,10 +59,13 @@ struct opts {
     const char *model_name;
     const char *task_type;
     char **files;
-    int nfiles;
+    size_t nfiles;
 };
 
-#define OPTS_INIT { 0, false, 0, 0, 0, NULL, NULL, NULL, 0 }
+#define OPTS_INIT \
+    {             \
+        0         \
+    }
 
 struct ctx {
     struct opts o;
@@ -53,6 +74,7 @@ struct ctx {
 
 /* What one card gives every record built from it. */
 struct card {
+    const char *copy_of; /* base model, when the card is a quantized copy of it */
     const char *repo;
     const char *type; /* "model", "dataset", "space" */
     const char *revision;
@@ -63,42 +85,13 @@ struct card {
 
 /* ---------------------------------------------------------------- options */
 
-static void
-usage(int status)
-{
-    if (status) {
-        fputs(usage_line, stderr);
-        fputs("try 'tables2json --help'\n", stderr);
-        exit(status);
-    }
-    fputs(usage_line, stdout);
-    fputs("\n"
-          "Read card records; after each card, write one score record per value of the\n"
-          "card's own model in the tables of its README.\n"
-          "\n"
-          "  --inspect          write a table record per table instead of scores\n"
-          "  --table n          read only the n-th table of each card (1-based)\n"
-          "  --model-column n   the model's values are in column n (needs --table)\n"
-          "  --model-row n      the model's values are in row n (needs --table)\n"
-          "  --model-name name  the model's label in the tables (default: the repo name)\n"
-          "  --task-type type   task.type of the scores (default: the card's pipeline_tag)\n"
-          "  -q, --quiet        no warnings\n"
-          "  -v, --verbose      say why tables gave no scores\n"
-          "  -h, --help         this help\n"
-          "  -V, --version      print the version\n",
-          stdout);
-    exit(RC_OK);
-}
-
 static size_t
 parse_index(const char *arg, const char *name)
 {
     long v;
 
-    if (parse_long(arg, 1, 1000000, &v) < 0) {
-        error("%s: '%s' is not a number from 1 to 1000000", name, arg);
-        usage(RC_FATAL);
-    }
+    if (parse_long(arg, 1, 1000000, &v) < 0)
+        usage_error(usage_text, "%s: '%s' is not a number from 1 to 1000000", name, arg);
     return (size_t)v;
 }
 
@@ -107,10 +100,7 @@ parse_args(struct opts *o, int argc, char **argv)
 {
     enum { OPT_INSPECT = 256, OPT_TABLE, OPT_COL, OPT_ROW, OPT_NAME, OPT_TASK };
     static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { "verbose", no_argument, NULL, 'v' },
-        { "quiet", no_argument, NULL, 'q' },
+        CLI_LONGOPTS,
         { "inspect", no_argument, NULL, OPT_INSPECT },
         { "table", required_argument, NULL, OPT_TABLE },
         { "model-column", required_argument, NULL, OPT_COL },
@@ -121,21 +111,17 @@ parse_args(struct opts *o, int argc, char **argv)
     };
     int c;
 
-    while ((c = getopt_long(argc, argv, "hVvq", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            usage(RC_OK);
-            break;
-        case 'V':
-            fputs("tables2json (evalpipe) " EVALPIPE_VERSION "\n", stdout);
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, CLI_SHORT, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage_text, stdout);
+            fputs(usage_details, stdout);
             ndjson_close_stdout();
             exit(RC_OK);
-        case 'v':
-            o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1;
-            break;
-        case 'q':
-            o->verbosity = -1;
-            break;
+        }
+        if (cli_common(c, usage_text))
+            continue;
+        switch (c) {
         case OPT_INSPECT:
             o->inspect = true;
             break;
@@ -155,19 +141,15 @@ parse_args(struct opts *o, int argc, char **argv)
             o->task_type = optarg;
             break;
         default:
-            usage(RC_FATAL);
+            cli_bad_option(usage_text, argv);
         }
     }
-    if (o->model_col && o->model_row) {
-        error("--model-column and --model-row exclude each other");
-        usage(RC_FATAL);
-    }
-    if ((o->model_col || o->model_row) && !o->table) {
-        error("--model-column and --model-row need --table");
-        usage(RC_FATAL);
-    }
+    if (o->model_col && o->model_row)
+        usage_error(usage_text, "--model-column and --model-row exclude each other");
+    if ((o->model_col || o->model_row) && !o->table)
+        usage_error(usage_text, "--model-column and --model-row need --table");
     o->files = argv + optind;
-    o->nfiles = argc - optind;
+    o->nfiles = (size_t)(argc - optind);
 }
 
 /* ---------------------------------------------------------------- records */
@@ -186,7 +168,7 @@ static json_t *
 number(const struct cnum *n)
 {
     json_t *v = n->is_int && n->v >= -9e15 && n->v <= 9e15 ? json_integer((json_int_t)n->v)
-                                                            : json_real(n->v);
+                                                           : json_real(n->v);
 
     if (!v)
         die("out of memory");
@@ -205,9 +187,12 @@ score_record(const struct ctx *x, const struct card *cd, size_t table, const str
 
     rec_set_str(rec, "repo", cd->repo);
     rec_set_str(rec, "model", cd->model);
-    if (task_type)
+    if (task_type) {
         rec_set_str(task, "type", task_type);
-    rec_set(rec, "task", task);
+        rec_set(rec, "task", task);
+    } else {
+        json_decref(task);
+    }
     rec_set_str(ds, "type", s->dataset);
     rec_set_str(ds, "name", s->dataset_name);
     if (s->config)
@@ -241,8 +226,10 @@ score_record(const struct ctx *x, const struct card *cd, size_t table, const str
         rec_set_str(org, "revision", cd->revision);
     if (s->line)
         rec_set_int(org, "line", (long long)s->line);
-    rec_set_str(org, "row", s->row);
-    rec_set_str(org, "column", s->column);
+    if (*s->row)
+        rec_set_str(org, "row", s->row);
+    if (*s->column)
+        rec_set_str(org, "column", s->column);
     rec_set_str(org, "cell", s->cell);
     rec_set(rec, "origin", org);
     return rec;
@@ -258,15 +245,20 @@ str_array(void)
     return a;
 }
 
+/* Append s, with any invalid UTF-8 (a label cut short) repaired. */
 static void
 append_str(json_t *a, const char *s)
 {
     json_t *v = json_string(s);
 
-    if (!v) { /* never: cell text is valid UTF-8 */
-        v = json_string("\xEF\xBF\xBD");
+    if (!v) {
+        struct buf b = BUF_INIT;
+
+        utf8_repair(&b, s, strlen(s));
+        v = json_stringn(b.buf, b.len);
+        buf_release(&b);
     }
-    if (json_array_append_new(a, v) < 0)
+    if (!v || json_array_append_new(a, v) < 0)
         die("out of memory");
 }
 
@@ -303,7 +295,8 @@ table_record(const struct card *cd, size_t table, const struct tgrid *g,
         bool rows = !strcmp(res->orientation, "models-as-rows");
 
         rec_set_int(m, rows ? "row" : "column", (long long)res->match_index);
-        rec_set_str(m, "label", res->match_label);
+        if (res->match_label && *res->match_label)
+            rec_set_str(m, "label", res->match_label);
         rec_set_str(m, "how", res->match_how);
         rec_set(rec, "model", m);
     }
@@ -346,7 +339,7 @@ static void
 do_table(struct ctx *x, const struct card *cd, const struct label_names *names, size_t table,
          const struct tgrid *g)
 {
-    struct etab_opts eo = { names, x->o.model_col, x->o.model_row };
+    struct etab_opts eo = { names, x->o.model_col, x->o.model_row, cd->copy_of };
     struct etab_result res = ETAB_RESULT_INIT;
 
     evaltable_extract(g, &eo, &res);
@@ -395,6 +388,36 @@ card_names(const json_t *meta, const char **extra, size_t *n, const char **model
         *model = mi ? mi : mn;
 }
 
+/* Repo-name endings of quantized or converted copies of a model. */
+static const char *const copy_suffixes[] = {
+    "gguf", "ggml", "awq",  "gptq", "exl2", "mlx", "onnx",
+    "4bit", "8bit", "int4", "int8", "fp8",  "bnb",
+};
+
+/*
+ * The model a card is a quantized copy of: its base_model when the front
+ * matter says base_model_relation: quantized, or when the repo's name ends
+ * in -GGUF, -AWQ, -4bit and the like. NULL otherwise.
+ */
+static const char *
+quantized_copy_of(const char *repo, const json_t *meta)
+{
+    const json_t *base = json_object_get(meta, "base_model");
+    const char *relation = rec_str(meta, "base_model_relation");
+    const char *b =
+        json_is_string(base) ? json_string_value(base) : json_string_value(json_array_get(base, 0));
+    const char *dash = strrchr(repo, '-');
+
+    if (!b)
+        return NULL;
+    if (relation && !strcmp(relation, "quantized"))
+        return b;
+    for (size_t i = 0; dash && i < sizeof(copy_suffixes) / sizeof(copy_suffixes[0]); i++)
+        if (!strcasecmp(dash + 1, copy_suffixes[i]))
+            return b;
+    return NULL;
+}
+
 /* metadata base_model: a repo id or a list of them. */
 static void
 add_base_models(struct label_names *names, const json_t *base)
@@ -414,8 +437,13 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
 {
     const json_t *meta = json_object_get(rec, "metadata");
     const char *body = rec_str(rec, "body"), *extra[2], *slash;
-    struct card cd = { rec_str(rec, "repo"), rec_str(rec, "type"), rec_str(rec, "revision"),
-                       NULL, rec_str(meta, "pipeline_tag"), *where };
+    struct card cd = { NULL,
+                       rec_str(rec, "repo"),
+                       rec_str(rec, "type"),
+                       rec_str(rec, "revision"),
+                       NULL,
+                       rec_str(meta, "pipeline_tag"),
+                       *where };
     struct label_names names;
     struct mdtable_list list = MDTABLE_LIST_INIT;
     size_t nextra;
@@ -424,8 +452,8 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
         ndjson_put(rec);
     cd.where.repo = cd.repo;
     if (!cd.repo || !body) {
-        rec_error(&cd.where, NULL, "card record without %s", cd.repo ? "a 'body' string"
-                                                                      : "a 'repo' string");
+        rec_error(&cd.where, NULL, "card record without %s",
+                  cd.repo ? "a 'body' string" : "a 'repo' string");
         x->rc = RC_PARTIAL;
         return;
     }
@@ -436,6 +464,7 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
     card_names(meta, extra, &nextra, &cd.model);
     label_names_init(&names, cd.repo, x->o.model_name, extra, nextra);
     add_base_models(&names, json_object_get(meta, "base_model"));
+    cd.copy_of = quantized_copy_of(cd.repo, meta);
     mdtable_extract(body, strlen(body), body_first_line(rec_str(rec, "front_matter")), &list);
     for (size_t i = 0; i < list.n; i++)
         if (!x->o.table || x->o.table == i + 1)
@@ -448,61 +477,32 @@ process_card(struct ctx *x, json_t *rec, const struct rec_where *where)
 
 /* ---------------------------------------------------------------- main */
 
-/* The message of a reader error without its "FILE:LINE: " prefix (rec_error adds it back). */
-static const char *
-strip_position(const char *msg, const struct ndjson_reader *r)
-{
-    const char *name = ndjson_reader_name(r);
-    size_t n = strlen(name);
-    const char *p;
-
-    if (strncmp(msg, name, n) || msg[n] != ':')
-        return msg;
-    p = strchr(msg + n + 1, ':');
-    return p && p[1] == ' ' ? p + 2 : msg;
-}
-
-static void
-process_file(struct ctx *x, const char *path)
-{
-    struct ndjson_reader r;
-    struct ep_err err;
-    json_t *rec;
-    int rc;
-
-    if (ndjson_reader_open(&r, path, &err) < 0)
-        die("%s", err.msg);
-    while ((rc = ndjson_next(&r, &rec, &err)) != NDJSON_EOF) {
-        struct rec_where where = { NULL, ndjson_reader_name(&r), r.lineno };
-
-        if (rc == NDJSON_IOERR)
-            die("%s", err.msg);
-        if (rc == NDJSON_BAD) {
-            rec_error(&where, NULL, "%s", strip_position(err.msg, &r));
-            x->rc = RC_PARTIAL;
-            continue;
-        }
-        if (rec_is(rec, "card"))
-            process_card(x, rec, &where);
-        else
-            ndjson_put(rec);
-        json_decref(rec);
-    }
-    ndjson_reader_release(&r);
-}
-
 int
 main(int argc, char **argv)
 {
     struct ctx x = { OPTS_INIT, RC_OK };
+    struct input in;
+    struct ep_err err;
+    json_t *rec;
+    int rc;
 
     msg_init(argv[0]);
     parse_args(&x.o, argc, argv);
-    msg_set_verbosity(x.o.verbosity);
-    if (!x.o.nfiles)
-        process_file(&x, "-");
-    for (int i = 0; i < x.o.nfiles; i++)
-        process_file(&x, x.o.files[i]);
+    input_init(&in, x.o.files, x.o.nfiles);
+    while ((rc = input_next(&in, &rec, &err)) == NDJSON_OK) {
+        struct rec_where where = { NULL, input_name(&in), input_line(&in) };
+
+        if (rec_is(rec, "card"))
+            process_card(&x, rec, &where);
+        else
+            ndjson_put(rec);
+        json_decref(rec);
+    }
+    if (rc == NDJSON_IOERR)
+        die("%s", err.msg);
+    if (in.bad)
+        x.rc = RC_PARTIAL;
+    input_release(&in);
     ndjson_close_stdout();
     return x.rc;
 }

@@ -10,49 +10,10 @@
 #include <strings.h>
 
 #include "lib/num.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
-/* ---------------------------------------------------------------- UTF-8 */
-
-/* Decode one code point at s (len > 0); returns its length (1 for a bad byte, cp = 0xFFFD). */
-static size_t
-utf8_get(const char *s, size_t len, uint32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n;
-    uint32_t c;
-
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    if ((u[0] & 0xE0) == 0xC0) {
-        n = 2;
-        c = u[0] & 0x1F;
-    } else if ((u[0] & 0xF0) == 0xE0) {
-        n = 3;
-        c = u[0] & 0x0F;
-    } else if ((u[0] & 0xF8) == 0xF0) {
-        n = 4;
-        c = u[0] & 0x07;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (n > len) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((u[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        c = (c << 6) | (u[i] & 0x3F);
-    }
-    *cp = c;
-    return n;
-}
+/* ---------------------------------------------------------------- clean */
 
 static bool
 is_dash(uint32_t cp)
@@ -66,8 +27,6 @@ is_space_cp(uint32_t cp)
     return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
            cp == 0x205F || cp == 0x3000 || cp == 0xFEFF || cp == 0x200B;
 }
-
-/* ---------------------------------------------------------------- clean */
 
 /* s[i] starts "[text](url)": store the span of text and url, return the end, or 0. */
 static size_t
@@ -114,7 +73,7 @@ clean_pass(struct buf *out, const char *s, size_t len, char **href)
             i = end; /* an image: badges and logos say nothing about scores */
             continue;
         }
-        n = utf8_get(s + i, len - i, &cp);
+        n = utf8_decode(s + i, len - i, &cp);
         if (cp == '*' || cp == '`')
             ;
         else if (is_dash(cp))
@@ -140,8 +99,17 @@ celltext_clean(struct buf *out, const char *s, size_t len, char **href)
     for (size_t i = 0; i < tmp.len; i++) {
         char c = tmp.buf[i];
 
-        /* '_' and '~' only as emphasis marks at the edge of a word: arc_challenge keeps its '_' */
-        if (c == '_' || c == '~') {
+        /* ~~struck out~~: the text is not what the cell says now */
+        if (c == '~' && i + 1 < tmp.len && tmp.buf[i + 1] == '~') {
+            const char *end = strstr(tmp.buf + i + 2, "~~");
+
+            if (end) {
+                i = (size_t)(end - tmp.buf) + 1;
+                continue;
+            }
+        }
+        /* '_' only as an emphasis mark at the edge of a word: arc_challenge keeps its '_' */
+        if (c == '_') {
             bool before = i == 0 || tmp.buf[i - 1] == ' ' || tmp.buf[i - 1] == c;
             bool after = i + 1 == tmp.len || tmp.buf[i + 1] == ' ' || tmp.buf[i + 1] == c;
 
@@ -165,11 +133,29 @@ celltext_clean(struct buf *out, const char *s, size_t len, char **href)
 /* ---------------------------------------------------------------- values */
 
 static const char *const missing_marks[] = {
-    "-",   "--",  "---",  "n/a", "na",   "n.a.", "n.a", "none", "null",    "nan", "x",
-    "/",   "?",   "tbd",  "tba", "oom",  "timeout", "\xE2\x9C\x97", /* ✗ */
-    "\xE2\x9C\x98",                                                  /* ✘ */
-    "\xC3\x97",                                                      /* × */
-    "n/a*", "not reported", "unknown",
+    "-",
+    "--",
+    "---",
+    "n/a",
+    "na",
+    "n.a.",
+    "n.a",
+    "none",
+    "null",
+    "nan",
+    "x",
+    "/",
+    "?",
+    "tbd",
+    "tba",
+    "oom",
+    "timeout",
+    "\xE2\x9C\x97", /* ✗ */
+    "\xE2\x9C\x98", /* ✘ */
+    "\xC3\x97",     /* × */
+    "n/a*",
+    "not reported",
+    "unknown",
 };
 
 bool
@@ -181,9 +167,8 @@ celltext_is_missing(const char *s)
     return false;
 }
 
-/* Footnote marks, arrows, medals and emoji around a number: dropped before reading it. */
-static bool
-is_decoration(uint32_t cp)
+bool
+celltext_is_mark(uint32_t cp)
 {
     return cp == '*' || cp == '^' || cp == 0x2020 || cp == 0x2021 || cp == 0xA7 || cp == 0xB6 ||
            cp == 0xB9 || cp == 0xB2 || cp == 0xB3 || (cp >= 0x2070 && cp <= 0x2079) ||
@@ -199,7 +184,7 @@ strip_decorations(struct buf *out, const char *s)
 
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = utf8_get(s + i, len - i, &cp);
+        size_t n = utf8_decode(s + i, len - i, &cp);
 
         if (cp == '[' && i + 2 < len) {
             size_t j = i + 1;
@@ -211,7 +196,7 @@ strip_decorations(struct buf *out, const char *s)
                 continue;
             }
         }
-        if (!is_decoration(cp))
+        if (!celltext_is_mark(cp))
             buf_add(out, s + i, n);
         i += n;
     }
@@ -241,10 +226,9 @@ read_num(const char *p, struct cnum *n)
     n->is_int = true;
     if (*q == '+' || *q == '-')
         tmp[k++] = *q++;
-    while (isdigit((unsigned char)*q) || (*q == ',' && digits && isdigit((unsigned char)q[1]) &&
-                                          isdigit((unsigned char)q[2]) &&
-                                          isdigit((unsigned char)q[3]) &&
-                                          !isdigit((unsigned char)q[4]))) {
+    while (isdigit((unsigned char)*q) ||
+           (*q == ',' && digits && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2]) &&
+            isdigit((unsigned char)q[3]) && !isdigit((unsigned char)q[4]))) {
         if (*q != ',' && k < sizeof(tmp) - 8)
             tmp[k++] = *q;
         digits = true;
@@ -355,6 +339,14 @@ read_value(const char *s, struct cval *out)
     }
     if (celltext_is_missing(p)) {
         out->kind = CVAL_MISSING;
+        return;
+    }
+    /* "~65", "≈65", "<1", ">90", "≤5": not the value itself */
+    if (strchr("~<>", *p) || !strncmp(p, "\xE2\x89\x88", 3) || !strncmp(p, "\xE2\x89\xA4", 3) ||
+        !strncmp(p, "\xE2\x89\xA5", 3)) {
+        const char *n = skip_ws(p + (*p & 0x80 ? 3 : 1));
+
+        out->kind = read_num(n, &out->num) ? CVAL_UNSURE : CVAL_TEXT;
         return;
     }
     q = read_num(p, &out->num);

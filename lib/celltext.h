@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/buf.h"
 
@@ -46,16 +47,23 @@ struct cnum {
 
 struct cval {
     enum cval_kind kind;
-    struct cnum num;     /* CVAL_NUMBER, and the first number of CVAL_UNSURE */
+    struct cnum num; /* CVAL_NUMBER, and the first number of CVAL_UNSURE */
     bool has_stderr;
     struct cnum stderr_; /* the part after ±, +/- or (±...) */
-    char qual[64];       /* text in parentheses after the number: "5-shot" (delta "(+3.2)" dropped) */
+    char qual[64]; /* text in parentheses after the number: "5-shot" (delta "(+3.2)" dropped) */
     struct cnum parts[CVAL_MAX_PARTS];
     size_t nparts;
 };
 
 /* Read the cleaned cell text s as a value. Never fails; see enum cval_kind. */
 void celltext_value(const char *s, struct cval *out);
+
+/*
+ * True for code points that decorate a value or a label without being part of
+ * it: footnote marks (* † ‡ § ¶ ^, superscript digits), arrows, stars,
+ * medals and other emoji.
+ */
+bool celltext_is_mark(uint32_t cp);
 
 /* True when s (cleaned) is one of the missing-value marks. */
 bool celltext_is_missing(const char *s);

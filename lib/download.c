@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fsutil.h"
 #include "lib/hfcache.h"
 #include "lib/sha.h"
 #include "lib/xalloc.h"
@@ -167,7 +168,7 @@ download_start(struct http_client *c, const char *repo_dir, enum hub_type t, con
     if (hfcache_check_path(path, err) < 0)
         return NULL;
     blobs = xstrfmt("%s/blobs", repo_dir);
-    if (hfcache_mkdirs(blobs, err) < 0) {
+    if (fs_mkdirs(blobs, err) < 0) {
         free(blobs);
         return NULL;
     }

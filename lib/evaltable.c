@@ -51,11 +51,12 @@ struct ctx {
     size_t nlabel;       /* label columns [0, nlabel) */
     enum role *role;
     unsigned char *kind; /* enum cval_kind of each data cell, row-major */
+    signed char *hit;    /* does the cell name a known benchmark: -1 not looked up yet, 0, 1 */
     struct levels *lev;
     char **shots_sub; /* per column: "N-shot" text from a "# shots" sub-header row, or NULL */
     size_t bench_col, metric_col, shots_col, filter_col, stderr_col;
-    bool rows_mode;    /* models as rows */
-    size_t model_row;  /* models as rows: the model's row */
+    bool rows_mode;     /* models as rows */
+    size_t model_row;   /* models as rows: the model's row */
     size_t *model_cols; /* models as columns: the model's columns */
     size_t nmodel_cols;
 };
@@ -168,7 +169,8 @@ find_header(struct ctx *x)
         x->h1 = x->h0 + 1;
 }
 
-/* A row of shot counts or metrics under the header: "| | 5-shot | 25-shot |", "| # Shots | 5 | 0 |". */
+/* A row of shot counts or metrics under the header: "| | 5-shot | 25-shot |", "| # Shots | 5 | 0
+ * |". */
 static bool
 is_subheader(const struct ctx *x, size_t r)
 {
@@ -280,24 +282,44 @@ label_role_by_content(const struct ctx *x, size_t c)
     return metrics * 2 > nonempty ? R_METRIC : R_LABEL;
 }
 
+/* known_bench() of a data cell, looked up once. */
+static bool
+cell_hit(const struct ctx *x, size_t r, size_t c)
+{
+    signed char *h = &x->hit[r * x->C + c];
+
+    if (*h < 0)
+        *h = known_bench(text(x, r, c)) != NULL;
+    return *h;
+}
+
 static size_t
 bench_hits(const struct ctx *x, size_t c)
 {
     size_t n = 0;
 
     for (size_t r = x->d0; r < x->R; r++)
-        n += known_bench(text(x, r, c)) != NULL;
+        n += cell_hit(x, r, c);
     return n;
+}
+
+static bool
+column_textual(const struct ctx *x, size_t c)
+{
+    size_t nonempty, numeric, missing;
+
+    count_column(x, c, &nonempty, &numeric, &missing);
+    return (numeric + missing) * 2 <= nonempty;
 }
 
 static void
 assign_roles(struct ctx *x)
 {
     static const enum role by_class[] = {
-        [LC_MODEL] = R_LABEL,       [LC_BENCH] = R_BENCH,     [LC_CATEGORY] = R_CATEGORY,
-        [LC_METRIC] = R_METRIC,     [LC_SHOTS] = R_SHOTS,     [LC_FILTER] = R_FILTER,
-        [LC_VERSION] = R_VERSION,   [LC_STDERR] = R_STDERR,   [LC_PM] = R_IGNORE,
-        [LC_AVERAGE] = R_AVERAGE,   [LC_NONSCORE] = R_NONSCORE,
+        [LC_MODEL] = R_LABEL,     [LC_BENCH] = R_BENCH,       [LC_CATEGORY] = R_CATEGORY,
+        [LC_METRIC] = R_METRIC,   [LC_SHOTS] = R_SHOTS,       [LC_FILTER] = R_FILTER,
+        [LC_VERSION] = R_VERSION, [LC_STDERR] = R_STDERR,     [LC_PM] = R_IGNORE,
+        [LC_AVERAGE] = R_AVERAGE, [LC_NONSCORE] = R_NONSCORE,
     };
     bool in_label = true;
 
@@ -308,6 +330,11 @@ assign_roles(struct ctx *x)
 
         count_column(x, c, &nonempty, &numeric, &missing);
         textual = (numeric + missing) * 2 <= nonempty;
+        if (c == 0 && cls == LC_NONSCORE && x->C > 2 && column_textual(x, 1)) {
+            x->nlabel = 1; /* "| # | Benchmark | ...": row numbers before the labels */
+            x->role[c] = R_IGNORE;
+            continue;
+        }
         if (in_label && c + 1 < x->C &&
             (textual || cls == LC_MODEL || cls == LC_BENCH || cls == LC_CATEGORY ||
              cls == LC_METRIC || cls == LC_SHOTS || cls == LC_FILTER || cls == LC_VERSION)) {
@@ -560,7 +587,8 @@ find_model(struct ctx *x)
     best = cds;
     if (!top) {
         found = false;
-    } else if (nbest == 1 || (cols && !rows && top != LM_SELF && same_model_columns(x, best, nbest))) {
+    } else if (nbest == 1 ||
+               (cols && !rows && top != LM_SELF && same_model_columns(x, best, nbest))) {
         for (size_t i = 0; i < nbest; i++)
             set_match(x, !best[i].is_col, best[i].idx, best[i].label, how_names[top]);
     } else {
@@ -568,8 +596,8 @@ find_model(struct ctx *x)
 
         list_cands(best, nbest, &l);
         msg(x, ETAB_WARN, "'%s' matches %s %s (ambiguous); choose one with %s",
-            x->o->names->shown ? x->o->names->shown : "?", rows && !cols ? "rows" : "labels",
-            l.buf, rows ? "--model-row" : "--model-column");
+            x->o->names->shown ? x->o->names->shown : "?", rows && !cols ? "rows" : "labels", l.buf,
+            rows ? "--model-row" : "--model-column");
         buf_release(&l);
     }
     free(cds);
@@ -626,9 +654,26 @@ about_other_model(struct ctx *x)
         if (!label_names_other_mentioned(x->o->names, where))
             return false;
     }
-    msg(x, ETAB_WARN, "the table has no model label and its heading '%s' names another model; "
-                      "not read",
+    msg(x, ETAB_WARN,
+        "the table has no model label and its heading '%s' names another model; "
+        "not read",
         where);
+    return true;
+}
+
+/*
+ * A quantized copy (GGUF, AWQ, ...) carries the original's README: a table
+ * without model labels gives the original model's numbers, not the copy's.
+ */
+static bool
+copy_of_other(struct ctx *x)
+{
+    if (!x->o->copy_of)
+        return false;
+    msg(x, ETAB_WARN,
+        "the card is a quantized copy of '%s' and the table has no model label; "
+        "not read",
+        x->o->copy_of);
     return true;
 }
 
@@ -673,11 +718,11 @@ single_model(struct ctx *x)
             for (size_t c = 0; c < x->C; c++)
                 num |= x->role[c] == R_VALUE && is_num_kind(kind(x, r, c));
             nrows += num;
-            hits += num && known_bench(text(x, r, x->bench_col)) != NULL;
+            hits += num && cell_hit(x, r, x->bench_col);
         }
         if (!lmeval && (!hits || hits * 3 < nrows))
             return false;
-        if (about_other_model(x))
+        if (about_other_model(x) || copy_of_other(x))
             return true;
         for (size_t c = 0; c < x->C; c++)
             if (x->role[c] == R_VALUE)
@@ -686,7 +731,7 @@ single_model(struct ctx *x)
         hits = column_hits(x);
         if (numeric_rows(x, &data_row) != 1 || !hits || x->nlabel)
             return false;
-        if (about_other_model(x))
+        if (about_other_model(x) || copy_of_other(x))
             return true;
         set_match(x, true, data_row, "", "single-model");
     }
@@ -699,7 +744,7 @@ single_model(struct ctx *x)
 /* A value with its label, before the scale is decided. */
 struct pending {
     struct blabel b;
-    const char *label; /* the label text the benchmark came from */
+    const char *label;  /* the label text the benchmark came from */
     const char *parent; /* lm-eval group of a sub-task, or NULL */
     const char *filter;
     size_t r, c;
@@ -794,8 +839,8 @@ read_cell(struct ctx *x, struct pending *p)
         msg(x, ETAB_INFO, "'%s': '%s' is not a number", p->label, cell->text);
         return;
     }
-    if (v.kind == CVAL_UNSURE || (v.kind == CVAL_NUMBER && v.qual[0] &&
-                                  !label_qualifiers(v.qual, &p->b))) {
+    if (v.kind == CVAL_UNSURE ||
+        (v.kind == CVAL_NUMBER && v.qual[0] && !label_qualifiers(v.qual, &p->b))) {
         msg(x, ETAB_WARN, "'%s': cannot read '%s'", p->label, cell->text);
         return;
     }
@@ -894,7 +939,8 @@ stderr_column(const struct ctx *x, size_t r, struct pending *p)
     }
 }
 
-/* A markdown row with more or fewer cells than the header: its values may sit in the wrong columns. */
+/* A markdown row with more or fewer cells than the header: its values may sit in the wrong columns.
+ */
 static bool
 ragged(struct ctx *x, size_t r, const char *label)
 {
@@ -953,8 +999,9 @@ read_rows(struct ctx *x)
     }
     if (!x->o->model_col && !bench_hits(x, x->bench_col) &&
         column_class(x, x->bench_col) != LC_BENCH && x->metric_col == NONE) {
-        msg(x, ETAB_WARN, "no row names a known benchmark and no header says the rows are "
-                          "benchmarks; not read (force with --table and --model-column)");
+        msg(x, ETAB_WARN,
+            "no row names a known benchmark and no header says the rows are "
+            "benchmarks; not read (force with --table and --model-column)");
         return;
     }
     for (size_t r = x->d0; r < x->R; r++) {
@@ -1014,8 +1061,9 @@ read_columns(struct ctx *x)
     if (ragged(x, r, *text(x, r, 0) ? text(x, r, 0) : "?"))
         return;
     if (!x->o->model_row && !column_hits(x) && (!x->nlabel || column_class(x, 0) != LC_MODEL)) {
-        msg(x, ETAB_WARN, "no column names a known benchmark and no header says the columns "
-                          "are benchmarks; not read (force with --table and --model-row)");
+        msg(x, ETAB_WARN,
+            "no column names a known benchmark and no header says the columns "
+            "are benchmarks; not read (force with --table and --model-row)");
         return;
     }
     for (size_t c = 0; c < x->C; c++) {
@@ -1123,21 +1171,19 @@ static void
 decide_scales(struct ctx *x)
 {
     struct etab_result *res = x->res;
+    struct series *all = xcalloc(res->nscores + 1, sizeof(*all));
     bool table_percent = false;
     size_t kept = 0;
 
     for (size_t i = 0; i < res->nscores; i++) {
-        struct series s;
-
-        series_of(x, &res->scores[i], &s);
-        if (!res->scores[i].scale && (s.percent || (s.max > 1 && s.max <= 100)))
+        series_of(x, &res->scores[i], &all[i]);
+        if (!res->scores[i].scale && (all[i].percent || (all[i].max > 1 && all[i].max <= 100)))
             table_percent = true;
     }
     for (size_t i = 0; i < res->nscores; i++) {
         struct etab_score *sc = &res->scores[i];
-        struct series s;
+        struct series s = all[i];
 
-        series_of(x, sc, &s);
         if (!sc->known && s.all_int && s.max > 100 && !has_word(sc->name, "elo") &&
             !has_word(sc->name, "rating")) {
             /* 4096, 11008, 32000 under an unknown name: a size or a count, not a score */
@@ -1167,23 +1213,10 @@ decide_scales(struct ctx *x)
         res->scores[kept++] = *sc;
     }
     res->nscores = kept;
+    free(all);
 }
 
 /* ---------------------------------------------------------------- duplicates */
-
-static bool
-eq(const char *a, const char *b)
-{
-    return a == b || (a && b && !strcmp(a, b));
-}
-
-static bool
-same_key(const struct etab_score *a, const struct etab_score *b)
-{
-    return eq(a->name, b->name) && eq(a->dataset, b->dataset) && eq(a->config, b->config) &&
-           eq(a->split, b->split) && eq(a->metric, b->metric) && eq(a->mconfig, b->mconfig) &&
-           a->shots == b->shots;
-}
 
 static void
 score_release(struct etab_score *s)
@@ -1199,35 +1232,64 @@ score_release(struct etab_score *s)
     free(s->cell);
 }
 
+struct keyed {
+    char *key;
+    size_t i;
+};
+
+static int
+cmp_keyed(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+
+    return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* What makes two scores the same measurement. */
+static char *
+score_key(const struct etab_score *s)
+{
+    return xstrfmt("%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%ld", s->name, s->dataset,
+                   s->config ? s->config : "", s->split ? s->split : "", s->metric ? s->metric : "",
+                   s->mconfig ? s->mconfig : "", s->shots);
+}
+
 /* Two values for one key: identical ones are kept once, different ones both dropped. */
 static void
 drop_duplicates(struct ctx *x)
 {
     struct etab_result *res = x->res;
+    struct keyed *k = xcalloc(res->nscores + 1, sizeof(*k));
     bool *drop = xcalloc(res->nscores + 1, sizeof(bool));
     size_t kept = 0;
 
-    for (size_t i = 0; i < res->nscores; i++) {
-        for (size_t j = i + 1; j < res->nscores; j++) {
-            if (drop[j] || !same_key(&res->scores[i], &res->scores[j]))
-                continue;
-            if (res->scores[i].value.v == res->scores[j].value.v) {
-                drop[j] = true;
-                continue;
-            }
-            if (!drop[i])
-                msg(x, ETAB_WARN, "'%s' has two different values ('%s', '%s'); neither taken",
-                    res->scores[i].name, res->scores[i].cell, res->scores[j].cell);
-            drop[i] = drop[j] = true;
+    for (size_t i = 0; i < res->nscores; i++)
+        k[i] = (struct keyed){ score_key(&res->scores[i]), i };
+    qsort(k, res->nscores, sizeof(*k), cmp_keyed);
+    for (size_t a = 0, b; a < res->nscores; a = b) {
+        const struct etab_score *first = &res->scores[k[a].i];
+        bool differ = false;
+
+        for (b = a + 1; b < res->nscores && !strcmp(k[a].key, k[b].key); b++) {
+            drop[k[b].i] = true;
+            differ |= res->scores[k[b].i].value.v != first->value.v;
+        }
+        if (differ) {
+            drop[k[a].i] = true;
+            msg(x, ETAB_WARN, "'%s' has different values ('%s', '%s'); none taken", first->name,
+                first->cell, res->scores[k[a + 1].i].cell);
         }
     }
     for (size_t i = 0; i < res->nscores; i++) {
+        free(k[i].key);
         if (drop[i])
             score_release(&res->scores[i]);
         else
             res->scores[kept++] = res->scores[i];
     }
     res->nscores = kept;
+    free(k);
     free(drop);
 }
 
@@ -1295,6 +1357,8 @@ evaltable_extract(const struct tgrid *g, const struct etab_opts *o, struct etab_
     x.lev = xcalloc(x.C, sizeof(*x.lev));
     x.shots_sub = xcalloc(x.C, sizeof(*x.shots_sub));
     x.kind = xcalloc(x.R * x.C, 1);
+    x.hit = xmalloc(x.R * x.C);
+    memset(x.hit, -1, x.R * x.C);
     find_header(&x);
     x.d0 = x.h1;
     for (size_t r = x.h1; r < x.R; r++)
@@ -1325,6 +1389,7 @@ evaltable_extract(const struct tgrid *g, const struct etab_opts *o, struct etab_
     free(x.role);
     free(x.lev);
     free(x.kind);
+    free(x.hit);
     free(x.model_cols);
 }
 

@@ -23,8 +23,9 @@
 
 struct etab_opts {
     const struct label_names *names;
-    size_t model_col; /* 1-based column forced by the user, 0 = find it */
-    size_t model_row; /* 1-based row forced by the user, 0 = find it */
+    size_t model_col;    /* 1-based column forced by the user, 0 = find it */
+    size_t model_row;    /* 1-based row forced by the user, 0 = find it */
+    const char *copy_of; /* the card is a quantized copy of this model: no single-model tables */
 };
 
 struct etab_score {
@@ -40,7 +41,7 @@ struct etab_score {
     struct cnum value;
     bool has_stderr;
     struct cnum stderr_;
-    const char *scale; /* "percent", "fraction" or "raw" */
+    const char *scale;         /* "percent", "fraction" or "raw" */
     char *row, *column, *cell; /* origin: row label, column label, raw cell text */
     size_t line;
     /* internal: where the value came from, for the scale decision */
@@ -75,7 +76,10 @@ struct etab_result {
     bool looks_like_eval; /* numbers and benchmark names: worth a warning when unmatched */
 };
 
-#define ETAB_RESULT_INIT { 0 }
+#define ETAB_RESULT_INIT \
+    {                    \
+        0                \
+    }
 
 void evaltable_extract(const struct tgrid *g, const struct etab_opts *o, struct etab_result *res);
 void etab_result_release(struct etab_result *res);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/buf.h"
+#include "lib/fsutil.h"
 #include "lib/xalloc.h"
 
 char *
@@ -71,67 +72,18 @@ is_commit(const char *rev)
     return strlen(rev) == 40 && hfcache_etag_ok(rev);
 }
 
-int
-hfcache_mkdirs(const char *dir, struct ep_err *err)
-{
-    char *p = xstrdup(dir);
-
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-            ep_err_set(err, "cannot create '%s': %s", p, strerror(errno));
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-        ep_err_set(err, "cannot create '%s': %s", p, strerror(errno));
-        free(p);
-        return -1;
-    }
-    free(p);
-    return 0;
-}
-
 char *
 hfcache_ref_read(const char *repo_dir, const char *rev)
 {
     char *path, buf[64];
-    FILE *f;
-    size_t n;
+    int rc;
 
     if (is_commit(rev))
         return xstrdup(rev);
     path = xstrfmt("%s/refs/%s", repo_dir, rev);
-    f = fopen(path, "r");
+    rc = fs_first_line(path, buf, sizeof(buf));
     free(path);
-    if (!f)
-        return NULL;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-        buf[--n] = '\0';
-    return is_commit(buf) ? xstrdup(buf) : NULL;
-}
-
-/* Write data to path through path.tmp.PID and rename. */
-static int
-write_atomic(const char *path, const char *data, size_t len, struct ep_err *err)
-{
-    char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    int rc = 0;
-
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0 || rename(tmp, path) < 0) {
-        rc = ep_err_set(err, "cannot write '%s': %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
+    return rc == 0 && is_commit(buf) ? xstrdup(buf) : NULL;
 }
 
 int
@@ -148,9 +100,9 @@ hfcache_ref_write(const char *repo_dir, const char *rev, const char *commit, str
     dir = xstrdup(path);
     slash = strrchr(dir, '/');
     *slash = '\0';
-    rc = hfcache_mkdirs(dir, err);
+    rc = fs_mkdirs(dir, err);
     if (rc == 0)
-        rc = write_atomic(path, commit, strlen(commit), err); /* no newline, like huggingface_hub */
+        rc = fs_write_atomic(path, commit, strlen(commit), err); /* no newline, like huggingface_hub */
     free(dir);
     free(path);
     return rc;
@@ -189,7 +141,7 @@ hfcache_link(const char *repo_dir, const char *commit, const char *path, const c
     int rc = -1;
 
     *strrchr(dir, '/') = '\0';
-    if (hfcache_mkdirs(dir, err) < 0)
+    if (fs_mkdirs(dir, err) < 0)
         goto out;
     /* From snapshots/<commit>/<path>: one "../" per directory level, then two more. */
     buf_addstr(&target, "../../");

@@ -50,7 +50,4 @@ bool hfcache_has(const char *repo_dir, const char *commit, const char *path);
 int hfcache_link(const char *repo_dir, const char *commit, const char *path, const char *etag,
                  struct ep_err *err);
 
-/* mkdir -p (mode 0755). 0 or -1 with err set. */
-int hfcache_mkdirs(const char *dir, struct ep_err *err);
-
 #endif

@@ -110,6 +110,9 @@ next_token(const char *s, size_t len, bool final, struct tok *t)
     t->name[0] = '\0';
     t->nattrs = 0;
     t->src = s;
+    /* too short to tell "<", "</", "<!" and "<!-" from text: wait for more */
+    if (s[0] == '<' && !final && (len < 2 || (len < 4 && (s[1] == '!' || s[1] == '/'))))
+        return 0;
     if (s[0] != '<' || len < 2) {
         const char *lt = len > 1 ? memchr(s + 1, '<', len - 1) : NULL;
 
@@ -170,7 +173,8 @@ static char *
 attr_get(const struct tok *t, const char *name)
 {
     for (size_t i = 0; i < t->nattrs; i++)
-        if (t->attrs[i].nlen == strlen(name) && !strncasecmp(t->attrs[i].name, name, t->attrs[i].nlen))
+        if (t->attrs[i].nlen == strlen(name) &&
+            !strncasecmp(t->attrs[i].name, name, t->attrs[i].nlen))
             return xstrndup(t->attrs[i].val, t->attrs[i].vlen);
     return NULL;
 }
@@ -207,20 +211,48 @@ name_in(const char *name, const char *const *list)
 static const struct {
     const char *name, *utf8;
 } entities[] = {
-    { "amp", "&" },         { "lt", "<" },          { "gt", ">" },
-    { "quot", "\"" },       { "apos", "'" },        { "nbsp", "\xC2\xA0" },
-    { "plusmn", "\xC2\xB1" }, { "pm", "\xC2\xB1" },   { "times", "\xC3\x97" },
-    { "minus", "\xE2\x88\x92" }, { "ndash", "\xE2\x80\x93" }, { "mdash", "\xE2\x80\x94" },
-    { "hyphen", "-" },      { "dash", "\xE2\x80\x90" }, { "hellip", "\xE2\x80\xA6" },
-    { "dagger", "\xE2\x80\xA0" }, { "Dagger", "\xE2\x80\xA1" }, { "sect", "\xC2\xA7" },
-    { "para", "\xC2\xB6" }, { "uarr", "\xE2\x86\x91" }, { "darr", "\xE2\x86\x93" },
-    { "ast", "*" },         { "percnt", "%" },      { "sol", "/" },
-    { "lpar", "(" },        { "rpar", ")" },        { "ensp", " " },
-    { "emsp", " " },        { "thinsp", " " },      { "zwj", "" },
-    { "zwnj", "" },         { "shy", "" },          { "deg", "\xC2\xB0" },
-    { "check", "\xE2\x9C\x93" }, { "cross", "\xE2\x9C\x97" }, { "star", "\xE2\x98\x86" },
-    { "starf", "\xE2\x98\x85" }, { "middot", "\xC2\xB7" }, { "bull", "\xE2\x80\xA2" },
-    { "sup1", "\xC2\xB9" }, { "sup2", "\xC2\xB2" }, { "sup3", "\xC2\xB3" },
+    { "amp", "&" },
+    { "lt", "<" },
+    { "gt", ">" },
+    { "quot", "\"" },
+    { "apos", "'" },
+    { "nbsp", "\xC2\xA0" },
+    { "plusmn", "\xC2\xB1" },
+    { "pm", "\xC2\xB1" },
+    { "times", "\xC3\x97" },
+    { "minus", "\xE2\x88\x92" },
+    { "ndash", "\xE2\x80\x93" },
+    { "mdash", "\xE2\x80\x94" },
+    { "hyphen", "-" },
+    { "dash", "\xE2\x80\x90" },
+    { "hellip", "\xE2\x80\xA6" },
+    { "dagger", "\xE2\x80\xA0" },
+    { "Dagger", "\xE2\x80\xA1" },
+    { "sect", "\xC2\xA7" },
+    { "para", "\xC2\xB6" },
+    { "uarr", "\xE2\x86\x91" },
+    { "darr", "\xE2\x86\x93" },
+    { "ast", "*" },
+    { "percnt", "%" },
+    { "sol", "/" },
+    { "lpar", "(" },
+    { "rpar", ")" },
+    { "ensp", " " },
+    { "emsp", " " },
+    { "thinsp", " " },
+    { "zwj", "" },
+    { "zwnj", "" },
+    { "shy", "" },
+    { "deg", "\xC2\xB0" },
+    { "check", "\xE2\x9C\x93" },
+    { "cross", "\xE2\x9C\x97" },
+    { "star", "\xE2\x98\x86" },
+    { "starf", "\xE2\x98\x85" },
+    { "middot", "\xC2\xB7" },
+    { "bull", "\xE2\x80\xA2" },
+    { "sup1", "\xC2\xB9" },
+    { "sup2", "\xC2\xB2" },
+    { "sup3", "\xC2\xB3" },
 };
 
 static void
@@ -308,8 +340,9 @@ add_decoded(struct buf *out, const char *s, size_t len)
 }
 
 static const char *const spacing_tags[] = {
-    "br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "hr", "h1", "h2", "h3", "h4", "h5",
-    "h6", "table", "dt", "dd", "blockquote", "pre", "summary", "details", "center", "img", NULL,
+    "br", "p",          "div", "li",      "ul",      "ol",     "tr",  "td",    "th",
+    "hr", "h1",         "h2",  "h3",      "h4",      "h5",     "h6",  "table", "dt",
+    "dd", "blockquote", "pre", "summary", "details", "center", "img", NULL,
 };
 
 void
@@ -657,6 +690,14 @@ htmltable_feed(struct htmltable *p, const char *html, size_t len, size_t line)
     run(p, false);
 }
 
+static int
+by_order(const void *a, const void *b)
+{
+    const struct tgrid *x = *(struct tgrid *const *)a, *y = *(struct tgrid *const *)b;
+
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
 void
 htmltable_take(struct htmltable *p, bool flush, struct tgrid ***out, size_t *n, size_t *alloc)
 {
@@ -669,6 +710,8 @@ htmltable_take(struct htmltable *p, bool flush, struct tgrid ***out, size_t *n, 
         while (p->depth)
             close_table(p);
     }
+    if (p->ndone > 1)
+        qsort(p->done, p->ndone, sizeof(*p->done), by_order);
     for (size_t i = 0; i < p->ndone; i++) {
         ALLOC_GROW(*out, *n + 1, *alloc);
         (*out)[(*n)++] = p->done[i];

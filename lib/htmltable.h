@@ -40,11 +40,10 @@ size_t htmltable_depth(const struct htmltable *p);
 
 /*
  * Close what is still open (as at the end of the document) when `flush`,
- * then move the finished grids to *out (grown with ALLOC_GROW through *n and
+ * then move the finished grids, in document order, to *out (grown with ALLOC_GROW through *n and
  * *alloc); the caller owns them.
  */
-void htmltable_take(struct htmltable *p, bool flush, struct tgrid ***out, size_t *n,
-                    size_t *alloc);
+void htmltable_take(struct htmltable *p, bool flush, struct tgrid ***out, size_t *n, size_t *alloc);
 
 /*
  * The plain text of an HTML fragment (a cell's inner HTML): tags dropped,

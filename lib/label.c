@@ -11,35 +11,17 @@
 #include <strings.h>
 
 #include "lib/bench.h"
+#include "lib/celltext.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 /* ---------------------------------------------------------------- characters */
 
+/* The code point at s (NUL-terminated), and its length. */
 static size_t
 get_cp(const char *s, uint32_t *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    if ((u[0] & 0xE0) == 0xC0 && (u[1] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
-        return 2;
-    }
-    if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
-        return 3;
-    }
-    if ((u[0] & 0xF8) == 0xF0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80 &&
-        (u[3] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
-              ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
-        return 4;
-    }
-    *cp = 0xFFFD;
-    return 1;
+    return *s ? utf8_decode(s, strnlen(s, 4), cp) : (*cp = 0, 1);
 }
 
 /* Letters of other scripts count as part of a name; symbols, emoji and marks do not. */
@@ -56,11 +38,7 @@ is_letter_cp(uint32_t cp)
 static bool
 is_mark_cp(uint32_t cp)
 {
-    return cp == '*' || cp == '^' || cp == '#' || cp == ':' || cp == 0x2020 || cp == 0x2021 ||
-           cp == 0xA7 || cp == 0xB6 || cp == 0xB9 || cp == 0xB2 || cp == 0xB3 ||
-           (cp >= 0x2070 && cp <= 0x2079) || (cp >= 0x2190 && cp <= 0x21FF) ||
-           (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF) || cp >= 0x1F000 ||
-           cp == 0xFE0F || cp == 0x200D || cp == 0x2605 || cp == 0x2606;
+    return celltext_is_mark(cp) || cp == '#' || cp == ':';
 }
 
 /* Lower-case words of s (letters/digits runs) as a list of (start, len) into s. */
@@ -111,7 +89,8 @@ self_ref(const char *s, const struct words *w, size_t i)
     if ((word_is(s, w, i, "this") || word_is(s, w, i, "our")) &&
         (word_is(s, w, i + 1, "model") || word_is(s, w, i + 1, "work")))
         return 2;
-    if (i < w->n && w->len[i] == 9 && !strncmp(s + w->off[i], "\xE6\x9C\xAC\xE6\xA8\xA1\xE5\x9E\x8B", 9))
+    if (i < w->n && w->len[i] == 9 &&
+        !strncmp(s + w->off[i], "\xE6\x9C\xAC\xE6\xA8\xA1\xE5\x9E\x8B", 9))
         return 1; /* 本模型 */
     return 0;
 }
@@ -680,8 +659,8 @@ label_split_parts(const char *text, size_t nparts, struct blabel *parts)
 
             if (!label_qualifiers(parts_txt[i], &q))
                 return -1;
-            snprintf(label, sizeof(label), "%.*s(%.95s)%.190s", (int)(open - base), base, parts_txt[i],
-                     close + 1);
+            snprintf(label, sizeof(label), "%.*s(%.95s)%.190s", (int)(open - base), base,
+                     parts_txt[i], close + 1);
             label_parse_bench(label, &parts[i]);
         }
         return 0;
@@ -712,6 +691,8 @@ label_has_parts(const char *text)
 {
     struct blabel parts[8];
 
+    if (!strchr(text, '/'))
+        return false;
     for (size_t n = 2; n <= 8; n++)
         if (label_split_parts(text, n, parts) == 0)
             return true;
@@ -742,11 +723,11 @@ static const struct {
     { "evaluation", LC_BENCH, false },
     { "groups", LC_BENCH, false },
     { "testset", LC_BENCH, false },
-    { "\xE6\xB5\x8B\xE8\xAF\x95\xE9\x9B\x86", LC_BENCH, false },             /* 测试集 */
-    { "\xE8\xAF\x84\xE6\xB5\x8B\xE9\x9B\x86", LC_BENCH, false },             /* 评测集 */
-    { "\xE6\x95\xB0\xE6\x8D\xAE\xE9\x9B\x86", LC_BENCH, false },             /* 数据集 */
-    { "\xE5\x9F\xBA\xE5\x87\x86", LC_BENCH, true },                          /* 基准 */
-    { "\xE4\xBB\xBB\xE5\x8A\xA1", LC_BENCH, false },                         /* 任务 */
+    { "\xE6\xB5\x8B\xE8\xAF\x95\xE9\x9B\x86", LC_BENCH, false }, /* 测试集 */
+    { "\xE8\xAF\x84\xE6\xB5\x8B\xE9\x9B\x86", LC_BENCH, false }, /* 评测集 */
+    { "\xE6\x95\xB0\xE6\x8D\xAE\xE9\x9B\x86", LC_BENCH, false }, /* 数据集 */
+    { "\xE5\x9F\xBA\xE5\x87\x86", LC_BENCH, true },              /* 基准 */
+    { "\xE4\xBB\xBB\xE5\x8A\xA1", LC_BENCH, false },             /* 任务 */
     { "category", LC_CATEGORY, false },
     { "categories", LC_CATEGORY, false },
     { "type", LC_CATEGORY, false },
@@ -755,13 +736,13 @@ static const struct {
     { "ability", LC_CATEGORY, false },
     { "area", LC_CATEGORY, false },
     { "group", LC_CATEGORY, false },
-    { "\xE7\xB1\xBB\xE5\x88\xAB", LC_CATEGORY, false },                      /* 类别 */
-    { "\xE8\x83\xBD\xE5\x8A\x9B", LC_CATEGORY, false },                      /* 能力 */
-    { "\xE9\xA2\x86\xE5\x9F\x9F", LC_CATEGORY, false },                      /* 领域 */
+    { "\xE7\xB1\xBB\xE5\x88\xAB", LC_CATEGORY, false }, /* 类别 */
+    { "\xE8\x83\xBD\xE5\x8A\x9B", LC_CATEGORY, false }, /* 能力 */
+    { "\xE9\xA2\x86\xE5\x9F\x9F", LC_CATEGORY, false }, /* 领域 */
     { "metric", LC_METRIC, false },
     { "metrics", LC_METRIC, false },
     { "measure", LC_METRIC, false },
-    { "\xE6\x8C\x87\xE6\xA0\x87", LC_METRIC, false },                        /* 指标 */
+    { "\xE6\x8C\x87\xE6\xA0\x87", LC_METRIC, false }, /* 指标 */
     { "shots", LC_SHOTS, false },
     { "shot", LC_SHOTS, false },
     { "nshot", LC_SHOTS, false },
@@ -786,16 +767,16 @@ static const struct {
     { "performance", LC_VALUE, false },
     { "accuracy", LC_VALUE, false },
     { "acc", LC_VALUE, false },
-    { "\xE5\xBE\x97\xE5\x88\x86", LC_VALUE, false },                         /* 得分 */
-    { "\xE5\x88\x86\xE6\x95\xB0", LC_VALUE, false },                         /* 分数 */
-    { "\xE6\x88\x90\xE7\xBB\xA9", LC_VALUE, false },                         /* 成绩 */
+    { "\xE5\xBE\x97\xE5\x88\x86", LC_VALUE, false }, /* 得分 */
+    { "\xE5\x88\x86\xE6\x95\xB0", LC_VALUE, false }, /* 分数 */
+    { "\xE6\x88\x90\xE7\xBB\xA9", LC_VALUE, false }, /* 成绩 */
     { "average", LC_AVERAGE, true },
     { "avg", LC_AVERAGE, true },
     { "mean", LC_AVERAGE, false },
     { "overallaverage", LC_AVERAGE, false },
     { "overall", LC_AVERAGE, false },
     { "total", LC_AVERAGE, false },
-    { "\xE5\xB9\xB3\xE5\x9D\x87", LC_AVERAGE, true },                        /* 平均 */
+    { "\xE5\xB9\xB3\xE5\x9D\x87", LC_AVERAGE, true }, /* 平均 */
     { "ours", LC_SELF, false },
     { "thismodel", LC_SELF, false },
     { "ourmodel", LC_SELF, false },
@@ -909,10 +890,10 @@ static const struct {
     { "diff", LC_NONSCORE, false },
     { "improvement", LC_NONSCORE, false },
     { "gain", LC_NONSCORE, false },
-    { "\xCE\x94", LC_NONSCORE, false },                                      /* Δ */
-    { "\xE5\x8F\x82\xE6\x95\xB0", LC_NONSCORE, true },                       /* 参数 */
-    { "\xE4\xB8\x8A\xE4\xB8\x8B\xE6\x96\x87", LC_NONSCORE, true },           /* 上下文 */
-    { "\xE5\x8F\x91\xE5\xB8\x83", LC_NONSCORE, true },                       /* 发布 */
+    { "\xCE\x94", LC_NONSCORE, false },                            /* Δ */
+    { "\xE5\x8F\x82\xE6\x95\xB0", LC_NONSCORE, true },             /* 参数 */
+    { "\xE4\xB8\x8A\xE4\xB8\x8B\xE6\x96\x87", LC_NONSCORE, true }, /* 上下文 */
+    { "\xE5\x8F\x91\xE5\xB8\x83", LC_NONSCORE, true },             /* 发布 */
 };
 
 enum label_class

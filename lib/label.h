@@ -21,12 +21,12 @@
 
 /* The names the card's model goes by. */
 struct label_names {
-    char *repo;                          /* "org/name" or NULL */
-    char *squash[LABEL_MAX_NAMES];       /* squashed names */
-    char *tokens[LABEL_MAX_NAMES];       /* the words of each name, sorted, space-separated */
-    char *shown;                         /* the first name, for messages */
+    char *repo;                    /* "org/name" or NULL */
+    char *squash[LABEL_MAX_NAMES]; /* squashed names */
+    char *tokens[LABEL_MAX_NAMES]; /* the words of each name, sorted, space-separated */
+    char *shown;                   /* the first name, for messages */
     size_t n;
-    char *others[LABEL_MAX_NAMES];       /* squashed names of other models (base models) */
+    char *others[LABEL_MAX_NAMES]; /* squashed names of other models (base models) */
     size_t nothers;
 };
 
@@ -65,8 +65,8 @@ void label_squash(struct buf *out, const char *s);
 
 /* A benchmark label taken apart: "GSM8K (8-shot, CoT)" -> name "GSM8K", shots 8, cot. */
 struct blabel {
-    char name[192];  /* what is left once qualifiers and marks are removed */
-    long shots;      /* -1 when not written */
+    char name[192]; /* what is left once qualifiers and marks are removed */
+    long shots;     /* -1 when not written */
     bool cot;
     char metric[40]; /* metric type ("" when not written) */
     char split[16];  /* "test", "validation", ... ("" when not written) */

@@ -26,8 +26,8 @@ struct walk {
     size_t order;
     struct htmltable *html;
     struct mdtable_list *list;
-    char *heading;    /* the last heading seen (owned) */
-    char **headings;  /* heading in force when table number `order` opened (borrowed copies) */
+    char *heading;   /* the last heading seen (owned) */
+    char **headings; /* heading in force when table number `order` opened (borrowed copies) */
     size_t nheadings, headings_alloc;
 };
 
@@ -160,9 +160,8 @@ static bool
 has_inline_table(cmark_node *para)
 {
     for (cmark_node *n = cmark_node_first_child(para); n; n = cmark_node_next(n)) {
-        const char *lit = cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE
-                              ? cmark_node_get_literal(n)
-                              : NULL;
+        const char *lit =
+            cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE ? cmark_node_get_literal(n) : NULL;
 
         if (lit && !strncasecmp(lit, "<table", 6))
             return true;
@@ -250,7 +249,9 @@ by_order(const void *a, const void *b)
 void
 mdtable_extract(const char *md, size_t len, size_t first_line, struct mdtable_list *list)
 {
-    struct walk w = { md, len, NULL, 0, first_line ? first_line : 1, 0, NULL, list, NULL, NULL, 0, 0 };
+    struct walk w = {
+        md, len, NULL, 0, first_line ? first_line : 1, 0, NULL, list, NULL, NULL, 0, 0
+    };
     size_t base = list->n;
     cmark_parser *parser;
     cmark_node *doc;
@@ -275,7 +276,8 @@ mdtable_extract(const char *md, size_t len, size_t first_line, struct mdtable_li
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     }
     htmltable_take(w.html, true, &list->tables, &list->n, &list->alloc);
-    qsort(list->tables + base, list->n - base, sizeof(*list->tables), by_order);
+    if (list->n - base > 1)
+        qsort(list->tables + base, list->n - base, sizeof(*list->tables), by_order);
     for (size_t i = base; i < list->n; i++) {
         struct tgrid *g = list->tables[i];
 

@@ -20,7 +20,10 @@ struct mdtable_list {
     size_t n, alloc;
 };
 
-#define MDTABLE_LIST_INIT { NULL, 0, 0 }
+#define MDTABLE_LIST_INIT \
+    {                     \
+        NULL, 0, 0        \
+    }
 
 /*
  * Find the tables of md[0, len). Source lines in the grids are counted from

@@ -30,9 +30,9 @@ enum tcell_flags {
 };
 
 struct tcell {
-    char *raw;     /* the source as written (markdown or inner HTML), trimmed */
-    char *text;    /* plain text: markup removed, entities decoded, spaces collapsed */
-    char *href;    /* target of the first link, or NULL */
+    char *raw;  /* the source as written (markdown or inner HTML), trimmed */
+    char *text; /* plain text: markup removed, entities decoded, spaces collapsed */
+    char *href; /* target of the first link, or NULL */
     unsigned flags;
     unsigned rowspan, colspan;
     size_t orow, ocol; /* where the cell starts (its own position unless TCELL_SPAN) */
@@ -52,8 +52,8 @@ struct tgrid {
     size_t nrows, alloc;
     size_t ncols;
     size_t ncells;
-    size_t line;  /* first source line of the table */
-    size_t order; /* position in document order */
+    size_t line;   /* first source line of the table */
+    size_t order;  /* position in document order */
     char *caption; /* <caption> text, or NULL */
     char *heading; /* text of the last markdown heading before the table, or NULL */
     char *notes[TGRID_MAX_NOTES];
@@ -62,7 +62,7 @@ struct tgrid {
     /* rowspans still to place, per column */
     struct tspan {
         size_t left, orow, ocol;
-    } *spans;
+    } * spans;
     size_t nspans;
 };
 

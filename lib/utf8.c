@@ -35,6 +35,25 @@ seq_len(const unsigned char *s, size_t avail)
     return n;
 }
 
+size_t
+utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = seq_len(p, len);
+
+    if (n == 1) {
+        *cp = p[0];
+    } else if (n) {
+        *cp = p[0] & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+        for (size_t i = 1; i < n; i++)
+            *cp = (*cp << 6) | (p[i] & 0x3f);
+    } else {
+        *cp = p[0] ? 0xFFFD : 0; /* NUL is a byte of its own */
+        n = 1;
+    }
+    return n;
+}
+
 bool
 utf8_valid(const char *s, size_t len, size_t *bad)
 {

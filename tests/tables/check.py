@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Run tables2json on every fixture card and compare with the expectations.
 
+The card records come from `hf-fetch local --repo REPO DIR`.
+
 usage: check.py [-v] [--summary-only] BIN_DIR CARDS_DIR
 
 Each fixture directory holds README.md and `expected`, written by hand from
@@ -26,10 +28,6 @@ import os
 import shlex
 import subprocess
 import sys
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import mkcard  # noqa: E402
 
 KEYS = ("stderr", "shots", "config", "split", "mconfig")
 
@@ -89,9 +87,10 @@ def same_num(a, b):
 
 def run_fixture(bin_dir, d, verbose):
     exp = parse_expected(os.path.join(d, "expected"))
-    rec = mkcard.card(d, exp["repo"])
-    proc = subprocess.run([os.path.join(bin_dir, "tables2json")] + exp["args"],
-                          input=(json.dumps(rec) + "\n").encode(), capture_output=True)
+    card = subprocess.run([os.path.join(bin_dir, "hf-fetch"), "local", "--repo", exp["repo"], d],
+                          capture_output=True, check=True).stdout
+    proc = subprocess.run([os.path.join(bin_dir, "tables2json")] + exp["args"], input=card,
+                          capture_output=True)
     out = [json.loads(line) for line in proc.stdout.decode().splitlines() if line.strip()]
     err = proc.stderr.decode()
     got = [flatten(r) for r in out if r.get("kind") == "score"]

@@ -45,10 +45,37 @@ test_repair(void)
     buf_release(&b);
 }
 
+static void
+test_decode(void)
+{
+    static const struct {
+        const char *s;
+        size_t len, n;
+        uint32_t cp;
+    } cases[] = {
+        { "a", 1, 1, 'a' },
+        { "\xc3\xa9", 2, 2, 0xe9 },
+        { "\xe2\x80\x91", 3, 3, 0x2011 },
+        { "\xf0\x9f\x94\xa5", 4, 4, 0x1f525 },
+        { "\xe2\x80", 2, 1, 0xfffd },     /* cut short */
+        { "\xc0\xaf", 2, 1, 0xfffd },     /* overlong */
+        { "\xed\xa0\x80", 3, 1, 0xfffd }, /* surrogate */
+        { "\xff", 1, 1, 0xfffd },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint32_t cp = 0;
+
+        CHECK(utf8_decode(cases[i].s, cases[i].len, &cp) == cases[i].n);
+        CHECK(cp == cases[i].cp);
+    }
+}
+
 int
 main(void)
 {
     RUN(test_valid_and_invalid);
     RUN(test_repair);
+    RUN(test_decode);
     return DONE();
 }
