@@ -40,6 +40,27 @@ LIB_SRC = \
 	lib/diff.c \
 	lib/download.c \
 	lib/evallog.c \
+	lib/eval/backend.c \
+	lib/eval/backend_cpu.c \
+	lib/eval/config.c \
+	lib/eval/cpuops.c \
+	lib/eval/lm.c \
+	lib/eval/metrics.c \
+	lib/eval/model.c \
+	lib/eval/prompt.c \
+	lib/eval/pyrandom.c \
+	lib/eval/pytext.c \
+	lib/eval/pytext_data.c \
+	lib/eval/scorer.c \
+	lib/eval/tasks.c \
+	lib/eval/regex.c \
+	lib/eval/safetensors.c \
+	lib/eval/tok_bpe.c \
+	lib/eval/tok_load.c \
+	lib/eval/tok_text.c \
+	lib/eval/tokenizer.c \
+	lib/eval/unicode.c \
+	lib/eval/unicode_data.c \
 	lib/evaltable.c \
 	lib/frontmatter.c \
 	lib/fsutil.c \
@@ -57,6 +78,7 @@ LIB_SRC = \
 	lib/num.c \
 	lib/pyjson.c \
 	lib/rec.c \
+	lib/repoid.c \
 	lib/sha.c \
 	lib/tgrid.c \
 	lib/utf8.c \
@@ -67,9 +89,11 @@ LIB_SRC = \
 
 FILTERS = \
 	aa-import \
+	eval-gpu \
 	hf-fetch \
 	logs2json \
 	pr-open \
+	recs \
 	tables2json
 
 UNIT_TESTS = \
@@ -77,40 +101,60 @@ UNIT_TESTS = \
 	tests/unit/test_buf \
 	tests/unit/test_celltext \
 	tests/unit/test_commit \
+	tests/unit/test_config \
+	tests/unit/test_cpuops \
 	tests/unit/test_diff \
 	tests/unit/test_evaltable \
 	tests/unit/test_frontmatter \
 	tests/unit/test_htmltable \
 	tests/unit/test_label \
 	tests/unit/test_mdtable \
+	tests/unit/test_model \
+	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_pyjson \
 	tests/unit/test_sha \
+	tests/unit/test_tokenizer \
 	tests/unit/test_utf8 \
 	tests/unit/test_yamlin
 
 # lib/benchmarks.tsv and lib/metrics.tsv are compiled in as generated C tables.
 BENCH_DATA = $(O)/lib/bench_data.c
-# Helpers the shell tests drive (not run as unit tests themselves).
+# Test programs (not filters) that the shell tests drive.
 TEST_TOOLS = \
+	tests/lmeval/pyrandom-dump \
+	tests/tokenizer/tok-encode \
 	tests/unit/ziptool
 
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o) $(BENCH_DATA:.c=.o)
 LIBA    = $(O)/lib/libevalpipe.a
 BINS    = $(FILTERS:%=$(BIN)/%)
-UNITS   = $(UNIT_TESTS:%=$(O)/%) $(TEST_TOOLS:%=$(O)/%)
+UNITS   = $(UNIT_TESTS:%=$(O)/%)
+TOOLS   = $(TEST_TOOLS:%=$(O)/%)
 
 # Per-binary libraries (the "pledge" rule: only what a filter needs).
 LIBS_common = -ljansson -lm
 LIBS_hf-fetch = -lcurl -lyaml
 LIBS_pr-open = -lcurl
 LIBS_aa-import = -lcurl
+LIBS_eval-gpu = $(EVAL_LIBS)
 LIBS_unit_test_yamlin = -lyaml
 LIBS_CMARK = -lcmark-gfm -lcmark-gfm-extensions
 LIBS_tables2json = $(LIBS_CMARK)
 LIBS_unit_test_mdtable = $(LIBS_CMARK)
 LIBS_unit_test_evaltable = $(LIBS_CMARK)
+
+# The evaluation engine (lib/eval/): OpenBLAS for GEMM, OpenMP (optional,
+# OPENMP= to leave it out) for its row loops. Only eval code links them.
+# The CUDA backend is built when nvcc and lib/eval/backend_cuda.cu both exist.
+EVAL_LIBS     = -lopenblas $(OPENMP)
+EVAL_CUDA     = $(if $(NVCC),$(wildcard lib/eval/backend_cuda.cu))
+EVAL_CPPFLAGS = $(if $(EVAL_CUDA),,-DEVALPIPE_NO_CUDA)
+$(O)/lib/eval/%.o: EP_CPPFLAGS += $(EVAL_CPPFLAGS)
+$(O)/lib/eval/%.o: EP_CFLAGS += $(OPENMP)
+LIBS_unit_test_cpuops = $(EVAL_LIBS)
+LIBS_unit_test_model  = $(EVAL_LIBS)
 
 # ----------------------------------------------------------------- rules
 all: $(BINS)
@@ -135,14 +179,24 @@ $(BIN)/%: $(O)/filters/%.o $(LIBA)
 	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_$*) $(LIBS_common)
 
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIBA)
-	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_unit_$*) -lcurl -lyaml $(LIBS_common)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_unit_$*) $(LIBS_common)
+
+$(O)/tests/tokenizer/%: $(O)/tests/tokenizer/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(LIBS_common)
+
+$(O)/tests/lmeval/%: $(O)/tests/lmeval/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(EVAL_LIBS) $(LIBS_common)
+
+$(O)/tests/bench/%: $(O)/tests/bench/%.o $(LIBA)
+	$(CC) $(EP_LDFLAGS) -o $@ $< $(LIBA) $(EVAL_LIBS) $(LIBS_common)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 # ----------------------------------------------------------------- tests
-TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON))
+TEST_ENV = EP_BIN=$(abspath $(BIN)) EP_UNIT=$(abspath $(O)/tests/unit) EP_PYTHON=$(abspath $(PYTHON)) \
+	EP_TESTBIN=$(abspath $(O)/tests) EP_SANITIZE=$(SANITIZE)
 
-check: deps all $(UNITS)
+check: deps all $(UNITS) $(TOOLS)
 	@sh tests/check-src.sh
 	@sh tests/check-links.sh $(BIN)
 	@$(TEST_ENV) sh tests/run.sh
@@ -153,10 +207,28 @@ check-unit: $(UNITS)
 check-golden: all
 	@$(TEST_ENV) UPDATE=$(UPDATE) sh tests/run.sh golden
 
-check-sh: all
+check-sh: all $(TOOLS)
 	@$(TEST_ENV) sh tests/run.sh sh
 
-bench: bench-fetch bench-tables
+# Tokenizer exactness against the tokenizers library, and its speed.
+check-tokenizer: $(TOOLS)
+	@$(TEST_ENV) sh tests/sh/t-tokenizer.sh
+
+bench-tokenizer: $(TOOLS)
+	@$(TEST_ENV) sh tests/bench/bench-tokenizer.sh
+
+bench: bench-fetch bench-tables bench-tokenizer bench-forward bench-eval
+
+# eval-gpu vs lm-evaluation-harness: wall time of each oracle task, same rows and model.
+bench-eval: all
+	@sh tests/bench/bench-eval.sh $(abspath $(BIN)) $(abspath $(PYTHON))
+
+# Re-run lm-eval itself (installed into the venv on demand), rewrite the oracle
+# files, then compare eval-gpu with them.
+check-lmeval: all
+	@$(PYTHON) -c 'import lm_eval' 2>/dev/null || $(PYTHON) -m pip install -q '$(LMEVAL_PIP)'
+	HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 $(PYTHON) tests/lmeval/run_lmeval.py
+	@$(TEST_ENV) sh tests/sh/t-lmeval.sh
 
 bench-fetch: all
 	@EP_BIN=$(abspath $(BIN)) sh tests/bench/bench-fetch.sh $(BENCH_N) $(BENCH_LATENCY)
@@ -174,10 +246,25 @@ check-src:
 	@sh tests/check-src.sh
 
 fmt:
-	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+	clang-format -i $(filter-out lib/eval/unicode_data.c,$(LIB_SRC)) $(wildcard lib/*.h lib/eval/*.h) $(FILTERS:%=filters/%.c)
 
 check-fmt:
 	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+
+# ----------------------------------------------------------------- benchmarks
+# bench-forward: scoring tokens/s of the CPU backend on a random ~100M-parameter
+# Llama-shaped checkpoint (written by the benchmark itself), then PyTorch on the
+# same checkpoint, inputs and thread count when the test venv has torch.
+BENCH_MODEL   = build/bench/llama100m
+BENCH_ARGS    = --threads 2 --batch 4 --seq 256 --iters 3
+
+bench-forward: $(O)/tests/bench/bench_forward
+	@mkdir -p $(dir $(BENCH_MODEL))
+	@test -f $(BENCH_MODEL)/model.safetensors || $(O)/tests/bench/bench_forward --make-model $(BENCH_MODEL)
+	$(O)/tests/bench/bench_forward $(BENCH_ARGS) $(BENCH_MODEL)
+	@if $(PYTHON) -c 'import torch, transformers' 2>/dev/null; then \
+		$(PYTHON) tests/bench/bench_torch.py $(BENCH_ARGS) $(BENCH_MODEL); \
+	else echo "bench-forward: no torch in $(PYTHON); PyTorch comparison skipped"; fi
 
 # ----------------------------------------------------------------- fuzzing
 # libFuzzer targets (clang): make fuzz [FUZZ_TIME=seconds per target]
@@ -210,7 +297,9 @@ fuzz: fuzz-build
 # ----------------------------------------------------------------- deps
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev python3 python3-venv curl
-PIP_PKGS = huggingface_hub
+PIP_PKGS = huggingface_hub tokenizers
+# The oracle of eval-gpu (make check-lmeval); make check runs without it.
+LMEVAL_PIP = lm-eval[hf]==0.4.13
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -220,7 +309,7 @@ deps:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	fi
 	@if [ ! -x $(PYTHON) ]; then python3 -m venv $(VENV) || exit 1; fi
-	@if ! $(PYTHON) -c 'import huggingface_hub' 2>/dev/null; then \
+	@if ! $(PYTHON) -c 'import huggingface_hub, tokenizers' 2>/dev/null; then \
 		echo "deps: pip install $(PIP_PKGS)"; \
 		$(PYTHON) -m pip install -q $(PIP_PKGS) || \
 		echo "deps: warning: could not install $(PIP_PKGS); the oracle tests will skip"; \
@@ -240,6 +329,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: fuzz fuzz-build demo bench bench-fetch bench-tables all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
-	install uninstall clean
+.PHONY: fuzz fuzz-build demo bench bench-fetch bench-tables bench-forward all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+	install uninstall clean check-tokenizer bench-tokenizer bench-eval check-lmeval
 .SECONDARY:

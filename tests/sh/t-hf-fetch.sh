@@ -268,7 +268,8 @@ test_expect_success '> /dev/full gives 2 and a write error' '
 '
 
 test_expect_success '| head -n1 ends with SIGPIPE (141) and prints nothing on stderr' '
-	{ hf-fetch list --author evalpipe-test 2>err; echo $? >status; } | head -n 1 >out &&
+	python3 -c "print(\"---\\na: 1\\n---\\n\" + \"x\" * 30000)" >big.md &&
+	{ hf-fetch local big.md big.md big.md big.md big.md 2>err; echo $? >status; } | head -n 1 >out &&
 	test_lines 1 out && test "$(cat status)" = 141 && test_must_be_empty err
 '
 
