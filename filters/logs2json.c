@@ -212,7 +212,7 @@ bench_of(const struct evallog_score *s, const char **sub)
         b = bench_find(head);
         free(head);
         if (b) {
-            *sub = colon + 1;
+            *sub = strcmp(colon + 1, "_average") ? colon + 1 : NULL; /* a family mean: no config */
             return b;
         }
     }
