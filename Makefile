@@ -32,6 +32,8 @@ EP_LDFLAGS  = $(LDFLAGS) $(EP_SAN)
 # ----------------------------------------------------------------- sources
 LIB_SRC = \
 	lib/bench.c \
+	lib/board.c \
+	lib/boardfmt.c \
 	lib/buf.c \
 	lib/card.c \
 	lib/celltext.c \
@@ -39,6 +41,7 @@ LIB_SRC = \
 	lib/commit.c \
 	lib/diff.c \
 	lib/download.c \
+	lib/escape.c \
 	lib/evallog.c \
 	lib/eval/backend.c \
 	lib/eval/backend_cpu.c \
@@ -73,6 +76,7 @@ LIB_SRC = \
 	lib/input.c \
 	lib/label.c \
 	lib/mdtable.c \
+	lib/modelindex.c \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
@@ -83,7 +87,9 @@ LIB_SRC = \
 	lib/tgrid.c \
 	lib/utf8.c \
 	lib/xalloc.c \
+	lib/yamledit.c \
 	lib/yamlin.c \
+	lib/yamlout.c \
 	lib/zipdir.c \
 	lib/zstdec.c
 
@@ -91,33 +97,43 @@ FILTERS = \
 	aa-import \
 	eval-gpu \
 	hf-fetch \
+	leaderboard \
 	logs2json \
+	merge-index \
 	pr-open \
 	recs \
-	tables2json
+	tables2json \
+	yaml-emit
 
 UNIT_TESTS = \
 	tests/unit/test_bench \
+	tests/unit/test_board \
+	tests/unit/test_boardfmt \
 	tests/unit/test_buf \
 	tests/unit/test_celltext \
 	tests/unit/test_commit \
 	tests/unit/test_config \
 	tests/unit/test_cpuops \
 	tests/unit/test_diff \
+	tests/unit/test_escape \
 	tests/unit/test_evaltable \
 	tests/unit/test_frontmatter \
 	tests/unit/test_htmltable \
 	tests/unit/test_label \
 	tests/unit/test_mdtable \
 	tests/unit/test_model \
+	tests/unit/test_modelindex \
 	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_pyjson \
+	tests/unit/test_safetensors \
 	tests/unit/test_sha \
 	tests/unit/test_tokenizer \
 	tests/unit/test_utf8 \
-	tests/unit/test_yamlin
+	tests/unit/test_yamledit \
+	tests/unit/test_yamlin \
+	tests/unit/test_yamlout
 
 # lib/benchmarks.tsv and lib/metrics.tsv are compiled in as generated C tables.
 BENCH_DATA = $(O)/lib/bench_data.c
@@ -139,11 +155,16 @@ LIBS_hf-fetch = -lcurl -lyaml
 LIBS_pr-open = -lcurl
 LIBS_aa-import = -lcurl
 LIBS_eval-gpu = $(EVAL_LIBS)
+LIBS_leaderboard =
+LIBS_yaml-emit = -lyaml
 LIBS_unit_test_yamlin = -lyaml
 LIBS_CMARK = -lcmark-gfm -lcmark-gfm-extensions
 LIBS_tables2json = $(LIBS_CMARK)
 LIBS_unit_test_mdtable = $(LIBS_CMARK)
 LIBS_unit_test_evaltable = $(LIBS_CMARK)
+LIBS_unit_test_yamledit = -lyaml
+LIBS_unit_test_yamlout = -lyaml
+LIBS_unit_test_boardfmt = -lcmark-gfm -lcmark-gfm-extensions
 
 # The evaluation engine (lib/eval/): OpenBLAS for GEMM, OpenMP (optional,
 # OPENMP= to leave it out) for its row loops. Only eval code links them.
@@ -249,7 +270,7 @@ fmt:
 	clang-format -i $(filter-out lib/eval/unicode_data.c,$(LIB_SRC)) $(wildcard lib/*.h lib/eval/*.h) $(FILTERS:%=filters/%.c)
 
 check-fmt:
-	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h) $(FILTERS:%=filters/%.c)
+	clang-format --dry-run --Werror $(LIB_SRC) $(wildcard lib/*.h lib/eval/*.h) $(FILTERS:%=filters/%.c)
 
 # ----------------------------------------------------------------- benchmarks
 # bench-forward: scoring tokens/s of the CPU backend on a random ~100M-parameter
@@ -294,10 +315,17 @@ fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_O)/bin $(FUZZ_TIME) $(FUZZ_TARGETS)
 
+fuzz-tokenizer: $(FUZZ_O)/bin/fuzz_tokenizer
+	@sh tests/fuzz/run.sh $(FUZZ_O)/bin $(FUZZ_TIME) fuzz_tokenizer
+
 # ----------------------------------------------------------------- deps
+# DEB_OPTIONAL and playwright serve only tests that skip without them (the
+# leaderboard page in headless Chromium): failing to install them is a warning.
+DEB_OPTIONAL = chromium
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
-	libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev python3 python3-venv curl
-PIP_PKGS = huggingface_hub tokenizers
+	libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev python3 python3-venv curl \
+	$(DEB_OPTIONAL)
+PIP_PKGS = huggingface_hub tokenizers playwright
 # The oracle of eval-gpu (make check-lmeval); make check runs without it.
 LMEVAL_PIP = lm-eval[hf]==0.4.13
 
@@ -306,13 +334,20 @@ deps:
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing $$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
+		APT="$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get"; \
+		$$APT update -qq || exit 1; \
+		if ! $$APT install -y -qq $$missing >/dev/null; then \
+			required=$$(for p in $$missing; do \
+				case " $(DEB_OPTIONAL) " in *" $$p "*) ;; *) echo $$p ;; esac; done); \
+			echo "deps: warning: could not install $(DEB_OPTIONAL); the tests that need it will skip"; \
+			[ -z "$$required" ] || $$APT install -y -qq $$required >/dev/null || exit 1; \
+		fi; \
 	fi
 	@if [ ! -x $(PYTHON) ]; then python3 -m venv $(VENV) || exit 1; fi
-	@if ! $(PYTHON) -c 'import huggingface_hub, tokenizers' 2>/dev/null; then \
+	@if ! $(PYTHON) -c 'import huggingface_hub, tokenizers, playwright.sync_api' 2>/dev/null; then \
 		echo "deps: pip install $(PIP_PKGS)"; \
 		$(PYTHON) -m pip install -q $(PIP_PKGS) || \
-		echo "deps: warning: could not install $(PIP_PKGS); the oracle tests will skip"; \
+		echo "deps: warning: could not install $(PIP_PKGS); the tests that need them will skip"; \
 	fi
 
 # ----------------------------------------------------------------- install
@@ -329,6 +364,6 @@ uninstall:
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: fuzz fuzz-build demo bench bench-fetch bench-tables bench-forward all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
+.PHONY: fuzz fuzz-build fuzz-tokenizer demo bench bench-fetch bench-tables bench-forward all check check-unit check-golden check-sh check-links check-src fmt check-fmt deps \
 	install uninstall clean check-tokenizer bench-tokenizer bench-eval check-lmeval
 .SECONDARY:

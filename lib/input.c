@@ -46,7 +46,10 @@ input_next(struct input *in, json_t **rec, struct ep_err *err)
         if (rc == NDJSON_BAD) {
             struct rec_where where = { NULL, NULL, in->r.lineno };
 
-            rec_error(&where, NULL, "%s", err->msg);
+            if (in->no_error_records)
+                json_decref(rec_error_new(&where, NULL, "%s", err->msg));
+            else
+                rec_error(&where, NULL, "%s", err->msg);
             in->bad++;
             continue;
         }

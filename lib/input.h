@@ -2,7 +2,8 @@
  * input — the record loop of a filter: the records of each operand file in
  * turn ("-" or no operand: stdin). A bad line is reported as an `error`
  * record plus a stderr line naming FILE:LINE, counted, and skipped; reading
- * goes on with the next line.
+ * goes on with the next line. A filter whose output is not a record stream
+ * (a Markdown or HTML document) sets no_error_records: the stderr line only.
  */
 #ifndef EVALPIPE_INPUT_H
 #define EVALPIPE_INPUT_H
@@ -20,6 +21,7 @@ struct input {
     struct ndjson_reader r;
     bool open;
     size_t bad; /* bad lines reported so far */
+    bool no_error_records; /* report bad lines on stderr only */
 };
 
 /* Start reading files[0, nfiles) (nfiles 0: stdin). Release with input_release(). */

@@ -22,6 +22,7 @@ struct loader {
     struct anchor *anchors;
     size_t nr_anchors, alloc_anchors;
     size_t nodes;
+    size_t depth; /* collections open around the current node */
     size_t line0; /* added to libyaml's 0-based lines */
     struct ep_err *err;
 };
@@ -211,6 +212,7 @@ scalar_value(struct loader *l, const yaml_event_t *ev)
 
 static int next_event(struct loader *l, yaml_event_t *ev);
 static json_t *load_node(struct loader *l, yaml_event_t *ev);
+static json_t *load_collection(struct loader *l, yaml_event_t *ev);
 
 /* Object keys must be scalars; their text is the key. */
 static int
@@ -314,6 +316,29 @@ load_node(struct loader *l, yaml_event_t *ev)
         return v;
     case YAML_ALIAS_EVENT:
         return load_alias(l, ev);
+    case YAML_MAPPING_START_EVENT:
+    case YAML_SEQUENCE_START_EVENT:
+        if (l->depth >= YAMLIN_MAX_DEPTH) {
+            fail_at(l, &ev->start_mark, "collections nested too deeply");
+            return NULL;
+        }
+        break;
+    default:
+        break;
+    }
+    l->depth++;
+    v = load_collection(l, ev);
+    l->depth--;
+    return v;
+}
+
+/* Build the mapping or sequence that starts with event ev. */
+static json_t *
+load_collection(struct loader *l, yaml_event_t *ev)
+{
+    json_t *v;
+
+    switch (ev->type) {
     case YAML_MAPPING_START_EVENT:
         v = json_object();
         if (load_mapping(l, v) < 0) {

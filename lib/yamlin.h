@@ -3,9 +3,10 @@
  * scalar types (YAML 1.2 core schema: null, true/false, ints, floats; quoted
  * scalars stay strings; explicit tags like !!str are honoured).
  *
- * Aliases are expanded (with a cap on the total node count, so a "billion
- * laughs" document fails instead of exhausting memory). Later duplicate keys
- * replace earlier ones, as PyYAML and huggingface_hub read them.
+ * Aliases are expanded with a cap on the total node count, so a "billion
+ * laughs" document fails instead of exhausting memory; a document nested
+ * deeper than YAMLIN_MAX_DEPTH fails too. Later duplicate keys replace
+ * earlier ones, as PyYAML and huggingface_hub read them.
  */
 #ifndef EVALPIPE_YAMLIN_H
 #define EVALPIPE_YAMLIN_H
@@ -17,6 +18,9 @@
 
 /* Cap on nodes (scalars + collections, aliases counted expanded). */
 #define YAMLIN_MAX_NODES 1000000
+
+/* Cap on nesting: deeper documents fail instead of exhausting the stack. */
+#define YAMLIN_MAX_DEPTH 256
 
 /*
  * Parse one YAML document. Returns a new reference (JSON null for an empty

@@ -1,14 +1,11 @@
 /*
  * backend — where the forward pass runs, behind one small vtable.
  *
- * A backend takes a bound model (lib/eval/model.h), copies or converts the
- * weights it needs, and then scores batches of token sequences: for each
- * sequence it returns the log-softmax log-probability of chosen target
- * tokens and whether each is the argmax, and optionally raw logits. Sequences
- * can continue a key/value cache (incremental decoding) or read a shared one
- * (a common prefix scored once). backend_init_best() picks CUDA when it is
- * built and a device works, else the CPU reference. The backend owns its
- * weights and caches; backend_free() releases everything it made.
+ * A backend takes a bound model's weights, then scores batches of token
+ * sequences: log-softmax log-probs of target tokens and whether each is the
+ * argmax, optionally raw logits, continuing or sharing key/value caches.
+ * backend_init_best() picks CUDA when built and working, else the CPU. The
+ * backend owns its weights and caches; backend_free() releases them all.
  */
 #ifndef EVALPIPE_EVAL_BACKEND_H
 #define EVALPIPE_EVAL_BACKEND_H
@@ -37,6 +34,9 @@ struct kv_cache;
  * One sequence of a forward batch. The n_tokens new tokens sit at positions
  * kv_len(kv) .. kv_len(kv) + n_tokens - 1 (0 .. without a cache) and attend
  * to the cached tokens before them.
+ *
+ * Models with learned positions (GPT-2) refuse positions past max_pos; RoPE
+ * models accept any, as transformers does.
  *
  * With kv_append the new tokens' keys and values are stored in kv and its
  * length grows by n_tokens when the call succeeds; without it kv is only read,

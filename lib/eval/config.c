@@ -205,15 +205,39 @@ parse_shapes(struct parse *p, struct model_config *c)
     return 0;
 }
 
+/* The llama3 keys of rope dict d. */
+static int
+parse_llama3(struct parse *p, struct model_config *c, const json_t *d)
+{
+    json_t *v;
+
+    if (get_num(p, d, "factor", 0, &c->rope.factor) < 0 ||
+        get_num(p, d, "low_freq_factor", 0, &c->rope.low_freq_factor) < 0 ||
+        get_num(p, d, "high_freq_factor", 0, &c->rope.high_freq_factor) < 0)
+        return -1;
+    if (c->rope.high_freq_factor <= c->rope.low_freq_factor)
+        return ep_err_set(p->err, "%s: llama3 rope needs high_freq_factor > low_freq_factor",
+                          p->name);
+    /* A top-level value wins over the one in the dict (transformers, for Phi-3). */
+    v = get(p->root, "original_max_position_embeddings");
+    if (!v)
+        v = get(d, "original_max_position_embeddings");
+    if (v && (!json_is_integer(v) || json_integer_value(v) < 1))
+        return ep_err_set(
+            p->err, "%s: 'original_max_position_embeddings' must be a positive integer", p->name);
+    c->rope.orig_max_pos = v ? json_integer_value(v) : c->max_pos;
+    return 0;
+}
+
 /* rope_parameters (current) or rope_scaling + rope_theta (legacy). */
 static int
 parse_rope(struct parse *p, struct model_config *c)
 {
     json_t *d = get(p->root, "rope_parameters");
-    const char *type = "default";
-    const char *k;
+    const char *type = "default", *k;
     json_t *v;
     double prf = 1.0;
+    int rc = 0;
 
     if (!d)
         d = get(p->root, "rope_scaling");
@@ -228,10 +252,11 @@ parse_rope(struct parse *p, struct model_config *c)
         type = json_string_value(get(d, "rope_type"));
     else if (json_is_string(get(d, "type")))
         type = json_string_value(get(d, "type"));
-    if (get_num(p, d && get(d, "rope_theta") ? d : p->root, "rope_theta", 10000.0, &c->rope.theta) <
-            0 ||
-        get_num(p, d && get(d, "partial_rotary_factor") ? d : p->root, "partial_rotary_factor", 1.0,
-                &prf) < 0)
+    v = d && get(d, "rope_theta") ? d : p->root;
+    if (get_num(p, v, "rope_theta", 10000.0, &c->rope.theta) < 0)
+        return -1;
+    v = d && get(d, "partial_rotary_factor") ? d : p->root;
+    if (get_num(p, v, "partial_rotary_factor", 1.0, &prf) < 0)
         return -1;
     if (prf != 1.0)
         return ep_err_set(p->err, "%s: partial_rotary_factor %g is not supported", p->name, prf);
@@ -240,36 +265,19 @@ parse_rope(struct parse *p, struct model_config *c)
         c->rope.type = ROPE_DEFAULT;
     } else if (!strcmp(type, "linear")) {
         c->rope.type = ROPE_LINEAR;
-        return get_num(p, d, "factor", 0, &c->rope.factor);
+        rc = get_num(p, d, "factor", 0, &c->rope.factor);
     } else if (!strcmp(type, "llama3")) {
         c->rope.type = ROPE_LLAMA3;
-        if (get_num(p, d, "factor", 0, &c->rope.factor) < 0 ||
-            get_num(p, d, "low_freq_factor", 0, &c->rope.low_freq_factor) < 0 ||
-            get_num(p, d, "high_freq_factor", 0, &c->rope.high_freq_factor) < 0)
-            return -1;
-        if (c->rope.high_freq_factor <= c->rope.low_freq_factor)
-            return ep_err_set(p->err, "%s: llama3 rope needs high_freq_factor > low_freq_factor",
-                              p->name);
-        /* A top-level value wins over the one in the dict (transformers, for Phi-3). */
-        v = get(p->root, "original_max_position_embeddings");
-        if (!v)
-            v = get(d, "original_max_position_embeddings");
-        c->rope.orig_max_pos = c->max_pos;
-        if (v && (!json_is_integer(v) || json_integer_value(v) < 1))
-            return ep_err_set(p->err,
-                              "%s: 'original_max_position_embeddings' must be a positive integer",
-                              p->name);
-        if (v)
-            c->rope.orig_max_pos = json_integer_value(v);
+        rc = parse_llama3(p, c, d);
     } else {
         return ep_err_set(p->err,
                           "%s: rope type '%.40s' is not supported (default, linear, llama3 are)",
                           p->name, type);
     }
-    if (c->head_dim % 2)
+    if (rc == 0 && c->head_dim % 2)
         return ep_err_set(p->err, "%s: head_dim %lld must be even for RoPE", p->name,
                           (long long)c->head_dim);
-    return 0;
+    return rc;
 }
 
 /* Sliding-window attention: Mistral (all layers) and Qwen2 (use_sliding_window, layer_types). */

@@ -2,10 +2,10 @@
  * cpuops — fp32 CPU kernels: GEMM through OpenBLAS with a plain-loop twin,
  * norms, RoPE, softmax, activations and causal attention (naive and BLAS).
  *
- * Row loops run under OpenMP when it is compiled in (and the work is large
- * enough to pay for the threads); GEMMs use OpenBLAS's own threads. The
- * thread count is process-wide state of both libraries, set once through
- * cpuops_set_threads().
+ * One threading runtime: with OpenMP, OpenBLAS runs single-threaded and the
+ * kernels split GEMM columns and attention heads across OpenMP threads (the
+ * two runtimes' pools spun against each other: 2.5x slower on 2 cores);
+ * without it, OpenBLAS threads the GEMMs. Thread count: cpuops_set_threads().
  */
 #include "lib/eval/cpuops.h"
 
@@ -45,9 +45,11 @@ cpuops_set_threads(int n)
         n = online > 0 && online < 4096 ? (int)online : 1;
     }
     nthreads = n;
-    openblas_set_num_threads(n);
 #ifdef _OPENMP
+    openblas_set_num_threads(1);
     omp_set_num_threads(n);
+#else
+    openblas_set_num_threads(n);
 #endif
 }
 
@@ -78,22 +80,41 @@ cpuops_matmul_naive(float *y, const float *x, const float *w, const float *b, in
     }
 }
 
+/* y[:, o0:o1] of cpuops_matmul(): one GEMM on a block of output columns. */
+static void
+matmul_cols(float *y, const float *x, const float *w, const float *b, int64_t T, int64_t in,
+            int64_t out, int64_t o0, int64_t o1)
+{
+    /* Row-major y = x · wᵀ: C (T×n) = A (T×in) · Bᵀ with B the rows o0..o1 of w (out×in). */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas_int(T), blas_int(o1 - o0),
+                blas_int(in), 1.0f, x, blas_int(in), w + o0 * in, blas_int(in), 0.0f, y + o0,
+                blas_int(out));
+    if (b)
+        for (int64_t t = 0; t < T; t++)
+            for (int64_t o = o0; o < o1; o++)
+                y[t * out + o] += b[o];
+}
+
 void
 cpuops_matmul(float *y, const float *x, const float *w, const float *b, int64_t T, int64_t in,
               int64_t out)
 {
-    const int64_t work = T * out;
+#ifdef _OPENMP
+    /* Each thread takes a block of output columns, a multiple of 16 wide. */
+    int nt = T * in * out < (int64_t)1 << 18 ? 1 : nthreads;
 
-    /* Row-major y = x · wᵀ: C (T×out) = A (T×in) · Bᵀ with B (out×in). */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas_int(T), blas_int(out), blas_int(in),
-                1.0f, x, blas_int(in), w, blas_int(in), 0.0f, y, blas_int(out));
-    if (!b)
-        return;
-    (void)work;
-    PARALLEL_FOR
-    for (int64_t t = 0; t < T; t++)
-        for (int64_t o = 0; o < out; o++)
-            y[t * out + o] += b[o];
+#pragma omp parallel num_threads(nt)
+    {
+        int64_t id = omp_get_thread_num(), n = omp_get_num_threads();
+        int64_t step = (out + 16 * n - 1) / (16 * n) * 16;
+        int64_t o0 = id * step < out ? id * step : out, o1 = o0 + step < out ? o0 + step : out;
+
+        if (o0 < o1)
+            matmul_cols(y, x, w, b, T, in, out, o0, o1);
+    }
+#else
+    matmul_cols(y, x, w, b, T, in, out, 0, out);
+#endif
 }
 
 /* ----------------------------------------------------------------- norms */
@@ -197,8 +218,19 @@ cpuops_logsumexp(const float *x, int64_t n)
     if (m == -INFINITY)
         return -INFINITY;
     for (int64_t i = 0; i < n; i++)
-        sum += exp((double)x[i] - (double)m);
+        sum += expf(x[i] - m);
     return (double)m + log(sum);
+}
+
+int64_t
+cpuops_argmax(const float *x, int64_t n)
+{
+    int64_t best = 0;
+
+    for (int64_t i = 1; i < n; i++)
+        if (x[i] > x[best])
+            best = i;
+    return best;
 }
 
 static float
@@ -229,14 +261,10 @@ cpuops_act(float *x, int64_t n, enum model_act act)
 }
 
 void
-cpuops_act_mul(float *g, const float *u, int64_t n, enum model_act act)
+cpuops_act_mul_to(float *y, const float *g, const float *u, int64_t n, enum model_act act)
 {
-    const int64_t work = n;
-
-    (void)work;
-    PARALLEL_FOR
     for (int64_t i = 0; i < n; i++)
-        g[i] = act1(g[i], act) * u[i];
+        y[i] = act1(g[i], act) * u[i];
 }
 
 void
@@ -259,43 +287,50 @@ visible(int64_t qpos, int64_t kpos, int64_t window)
     return kpos <= qpos && (!window || qpos - kpos < window);
 }
 
-/* Mask row i of the scores (n × nk) for query position past + i, then softmax it. */
+/*
+ * Softmax of one row of scores (nk keys) for the query at absolute position
+ * qpos: only keys j with visible(qpos, j) take part (a contiguous range);
+ * the others get probability 0.
+ */
 static void
 mask_softmax(float *s, int64_t nk, int64_t qpos, int64_t window)
 {
-    for (int64_t j = 0; j < nk; j++)
-        if (!visible(qpos, j, window))
-            s[j] = -INFINITY;
-    cpuops_softmax(s, nk);
+    int64_t lo = window && qpos - window + 1 > 0 ? qpos - window + 1 : 0;
+    int64_t hi = qpos + 1 < nk ? qpos + 1 : nk;
+
+    if (lo > 0)
+        memset(s, 0, (size_t)lo * sizeof(*s));
+    cpuops_softmax(s + lo, hi - lo);
+    if (hi < nk)
+        memset(s + hi, 0, (size_t)(nk - hi) * sizeof(*s));
 }
 
 void
-cpuops_attention_naive(float *out, const float *q, int64_t ldq, int64_t n, const float *kp,
-                       const float *vp, int64_t ldp, int64_t past, const float *kn, const float *vn,
-                       int64_t ldn, const struct cpuops_attn *a)
+cpuops_attention_naive(const struct cpuops_attn *a, const struct cpuops_attn_io *io)
 {
-    const int64_t hd = a->head_dim, group = a->n_heads / a->n_kv_heads, nk = past + n;
+    const int64_t hd = a->head_dim, group = a->n_heads / a->n_kv_heads, past = io->past;
+    const int64_t nk = past + io->n;
     float *s = xmalloc((size_t)nk * sizeof(*s));
 
     for (int64_t h = 0; h < a->n_heads; h++) {
         int64_t g = h / group;
 
-        for (int64_t i = 0; i < n; i++) {
-            const float *qi = q + i * ldq + h * hd;
-            float *oi = out + i * ldq + h * hd;
+        for (int64_t i = 0; i < io->n; i++) {
+            const float *qi = io->q + i * io->ldq + h * hd;
+            float *oi = io->out + i * io->ldo + h * hd;
 
             for (int64_t j = 0; j < nk; j++) {
-                const float *kj = j < past ? kp + j * ldp : kn + (j - past) * ldn;
+                const float *kj = j < past ? io->kp + j * io->ldp : io->kn + (j - past) * io->ldn;
                 float dot = 0.0f;
 
                 for (int64_t e = 0; e < hd; e++)
                     dot += qi[e] * kj[g * hd + e];
-                s[j] = dot * a->scale;
+                s[j] = visible(past + i, j, a->window) ? dot * a->scale : -INFINITY;
             }
-            mask_softmax(s, nk, past + i, a->window);
+            cpuops_softmax(s, nk);
             memset(oi, 0, (size_t)hd * sizeof(*oi));
             for (int64_t j = 0; j < nk; j++) {
-                const float *vj = j < past ? vp + j * ldp : vn + (j - past) * ldn;
+                const float *vj = j < past ? io->vp + j * io->ldp : io->vn + (j - past) * io->ldn;
 
                 for (int64_t e = 0; e < hd; e++)
                     oi[e] += s[j] * vj[g * hd + e];
@@ -305,37 +340,50 @@ cpuops_attention_naive(float *out, const float *q, int64_t ldq, int64_t n, const
     free(s);
 }
 
-void
-cpuops_attention(float *out, const float *q, int64_t ldq, int64_t n, const float *kp,
-                 const float *vp, int64_t ldp, int64_t past, const float *kn, const float *vn,
-                 int64_t ldn, const struct cpuops_attn *a)
+/* One head of cpuops_attention(); s is (n, past + n) scratch. */
+static void
+attention_head(const struct cpuops_attn *a, const struct cpuops_attn_io *io, int64_t h, float *s)
 {
-    const int64_t hd = a->head_dim, group = a->n_heads / a->n_kv_heads, nk = past + n;
-    const int bn = blas_int(n), bp = blas_int(past), bhd = blas_int(hd), bnk = blas_int(nk);
-    float *s = xmalloc((size_t)(n * nk) * sizeof(*s)); /* scores (n, nk) of one head */
+    const int64_t hd = a->head_dim, g = h / (a->n_heads / a->n_kv_heads), nk = io->past + io->n;
+    const int bn = blas_int(io->n), bp = blas_int(io->past), bhd = blas_int(hd);
+    const int bnk = blas_int(nk), ldq = blas_int(io->ldq), ldo = blas_int(io->ldo);
+    const int ldp = blas_int(io->ldp), ldn = blas_int(io->ldn);
+    const float *qh = io->q + h * hd;
+    float *oh = io->out + h * hd;
 
+    /* s = scale · q_h · kᵀ, the cached keys in columns [0, past), the new ones after. */
+    if (bp)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bn, bp, bhd, a->scale, qh, ldq,
+                    io->kp + g * hd, ldp, 0.0f, s, bnk);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bn, bn, bhd, a->scale, qh, ldq,
+                io->kn + g * hd, ldn, 0.0f, s + bp, bnk);
+    for (int64_t i = 0; i < io->n; i++)
+        mask_softmax(s + i * nk, nk, io->past + i, a->window);
+    /* o_h = s · v, again in two column blocks. */
+    if (bp)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bhd, bp, 1.0f, s, bnk,
+                    io->vp + g * hd, ldp, 0.0f, oh, ldo);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bhd, bn, 1.0f, s + bp, bnk,
+                io->vn + g * hd, ldn, bp ? 1.0f : 0.0f, oh, ldo);
+}
+
+void
+cpuops_attention(const struct cpuops_attn *a, const struct cpuops_attn_io *io)
+{
+    const int64_t per = io->n * (io->past + io->n), work = a->n_heads * per * a->head_dim;
+    int nt = work < (int64_t)1 << 16 ? 1 : nthreads;
+    float *s = xmalloc((size_t)(nt * per) * sizeof(*s)); /* scores (n, past + n) per thread */
+
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic) num_threads(nt)
+#endif
     for (int64_t h = 0; h < a->n_heads; h++) {
-        const float *qh = q + h * hd;
-        int64_t g = h / group;
-        float *oh = out + h * hd;
-        const int64_t work = n * nk;
-
-        /* s = scale · q_h · kᵀ, the cached keys in columns [0, past), the new ones after. */
-        if (past)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bn, bp, bhd, a->scale, qh,
-                        blas_int(ldq), kp + g * hd, blas_int(ldp), 0.0f, s, bnk);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bn, bn, bhd, a->scale, qh,
-                    blas_int(ldq), kn + g * hd, blas_int(ldn), 0.0f, s + past, bnk);
-        (void)work;
-        PARALLEL_FOR
-        for (int64_t i = 0; i < n; i++)
-            mask_softmax(s + i * nk, nk, past + i, a->window);
-        /* o_h = s · v, again in two column blocks. */
-        if (past)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bhd, bp, 1.0f, s, bnk,
-                        vp + g * hd, blas_int(ldp), 0.0f, oh, blas_int(ldq));
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bhd, bn, 1.0f, s + past, bnk,
-                    vn + g * hd, blas_int(ldn), past ? 1.0f : 0.0f, oh, blas_int(ldq));
+#ifdef _OPENMP
+        float *mine = s + omp_get_thread_num() * per;
+#else
+        float *mine = s;
+#endif
+        attention_head(a, io, h, mine);
     }
     free(s);
 }

@@ -18,10 +18,12 @@
 
 /*
  * A parallel row loop under OpenMP when it is compiled in. The enclosing code
- * defines `work` (floats touched); small loops stay on one thread.
+ * defines `work` (roughly, floats touched). Memory-bound loops below a few
+ * million floats stay on one thread: a parallel region's barrier costs more
+ * than it saves there, and far more when the machine is busy.
  */
 #ifdef _OPENMP
-#define CPUOPS_PARALLEL_FOR _Pragma("omp parallel for schedule(static) if (work > 32768)")
+#define CPUOPS_PARALLEL_FOR _Pragma("omp parallel for schedule(static) if (work > (1 << 22))")
 #else
 #define CPUOPS_PARALLEL_FOR
 #endif
@@ -53,14 +55,17 @@ void cpuops_rope(float *x, int64_t T, int64_t ldx, int64_t n_heads, int64_t head
 /* Softmax of one row in place; -INFINITY entries get 0. At least one entry must be finite. */
 void cpuops_softmax(float *x, int64_t n);
 
-/* log-sum-exp of one row (the log-softmax denominator), accumulated in double. */
+/* log-sum-exp of one row (the log-softmax denominator); fp32 exp, summed in double. */
 double cpuops_logsumexp(const float *x, int64_t n);
+
+/* Index of the first maximum of x (n >= 1), as torch.argmax picks it. */
+int64_t cpuops_argmax(const float *x, int64_t n);
 
 /* Activation in place over n floats. */
 void cpuops_act(float *x, int64_t n, enum model_act act);
 
-/* g (n) = act(g) * u: the gated MLP's product. */
-void cpuops_act_mul(float *g, const float *u, int64_t n, enum model_act act);
+/* y (n) = act(g) * u: the gated MLP's product. y may alias g. */
+void cpuops_act_mul_to(float *y, const float *g, const float *u, int64_t n, enum model_act act);
 
 /* y (n) += x (n). */
 void cpuops_add(float *y, const float *x, int64_t n);
@@ -73,19 +78,27 @@ struct cpuops_attn {
 };
 
 /*
- * Causal attention of one sequence. Queries q (n, n_heads * head_dim, row
- * stride ldq) sit at absolute positions past .. past + n - 1. They attend to
- * `past` earlier keys/values kp, vp (row stride ldp; NULL when past is 0)
- * followed by the n keys/values kn, vn of the new tokens (row stride ldn);
- * key rows are (n_kv_heads * head_dim) wide. out is (n, n_heads * head_dim),
- * row stride ldq. Query head h reads key/value head h / (n_heads / n_kv_heads).
+ * The tensors of one sequence's causal attention. Queries q (n rows of
+ * n_heads * head_dim, row stride ldq) sit at absolute positions past ..
+ * past + n - 1. They attend to `past` earlier keys/values kp, vp (row stride
+ * ldp; NULL when past is 0) followed by the n keys/values kn, vn of the new
+ * tokens (row stride ldn); key rows are n_kv_heads * head_dim wide. out gets
+ * n rows of n_heads * head_dim, row stride ldo. Query head h reads key/value
+ * head h / (n_heads / n_kv_heads).
  */
-void cpuops_attention_naive(float *out, const float *q, int64_t ldq, int64_t n, const float *kp,
-                            const float *vp, int64_t ldp, int64_t past, const float *kn,
-                            const float *vn, int64_t ldn, const struct cpuops_attn *a);
-void cpuops_attention(float *out, const float *q, int64_t ldq, int64_t n, const float *kp,
-                      const float *vp, int64_t ldp, int64_t past, const float *kn, const float *vn,
-                      int64_t ldn, const struct cpuops_attn *a);
+struct cpuops_attn_io {
+    float *out;
+    int64_t ldo;
+    const float *q;
+    int64_t ldq, n;
+    const float *kp, *vp;
+    int64_t ldp, past;
+    const float *kn, *vn;
+    int64_t ldn;
+};
+
+void cpuops_attention_naive(const struct cpuops_attn *a, const struct cpuops_attn_io *io);
+void cpuops_attention(const struct cpuops_attn *a, const struct cpuops_attn_io *io);
 
 /* Thread count for the kernels (OpenMP and OpenBLAS); n <= 0 means every online CPU. */
 void cpuops_set_threads(int n);

@@ -17,7 +17,9 @@ that token ids come out identical:
   uses the unicode-normalization-alignments crate, whose tables are 9.0.
   Characters assigned after 9.0 (UCD_DIR/DerivedAge.txt) are left alone.
   Mappings themselves come from Python's unicodedata (stable across versions).
-* Lowercase (per code point, full mapping) is Python's str.lower(); simple
+* Lowercase (per code point, full mapping) is Python's str.lower() plus
+  LOWER_ADDED, the mappings Unicode 16.0 and 17.0 added (UnicodeData.txt
+  field 13): Rust's char::to_lowercase is at 17.0. Simple
   case folding (for the regex (?i) flag) is UCD_DIR/CaseFolding.txt (C+S).
 
 UCD_DIR defaults to /usr/share/unicode (Debian package unicode-data).
@@ -41,6 +43,12 @@ WHITE_SPACE = [(0x09, 0x0D), (0x20, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 
                (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F),
                (0x3000, 0x3000)]
 BLOCK = 128
+# (first, last, delta): lowercase mappings new in Unicode 16.0/17.0, missing
+# from older Python versions' tables.
+LOWER_ADDED = [(0x1C89, 0x1C89, 1), (0xA7CB, 0xA7CB, 0x0264 - 0xA7CB), (0xA7CC, 0xA7CC, 1),
+               (0xA7CE, 0xA7CE, 1), (0xA7D2, 0xA7D2, 1), (0xA7D4, 0xA7D4, 1),
+               (0xA7DA, 0xA7DA, 1), (0xA7DC, 0xA7DC, 0x019B - 0xA7DC),
+               (0x10D50, 0x10D65, 0x20), (0x16EA0, 0x16EB8, 0x1B)]
 
 
 def ucd_ranges(name, want=None):
@@ -195,6 +203,9 @@ def emit_case():
         if 0xD800 <= cp <= 0xDFFF:
             continue
         lo = chr(cp).lower()
+        for first, last, delta in LOWER_ADDED:
+            if first <= cp <= last and lo == chr(cp):
+                lo = chr(cp + delta)
         if lo != chr(cp):
             lower.append((cp, [ord(x) for x in lo]))
     print("const struct uc_lower uc_lower[%d] = {" % len(lower))

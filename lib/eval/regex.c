@@ -18,7 +18,7 @@
 #include "lib/xalloc.h"
 
 #define MAX_DEPTH  64
-#define MAX_NODES  20000
+#define MAX_NODES  4000 /* keeps the recursive compiler shallow */
 #define MAX_INSTS  100000
 #define MAX_COUNT  1000
 #define INF        (-1)
@@ -27,8 +27,12 @@
 /* ------------------------------------------------------------- types */
 
 enum cl_flags {
-    CL_SPACE = 1 << 0, CL_NSPACE = 1 << 1, CL_WORD = 1 << 2,
-    CL_NWORD = 1 << 3, CL_DIGIT = 1 << 4, CL_NDIGIT = 1 << 5,
+    CL_SPACE = 1 << 0,
+    CL_NSPACE = 1 << 1,
+    CL_WORD = 1 << 2,
+    CL_NWORD = 1 << 3,
+    CL_DIGIT = 1 << 4,
+    CL_NDIGIT = 1 << 5,
     CL_NOTNL = 1 << 6 /* '.': anything but \n */
 };
 
@@ -94,6 +98,20 @@ class_add_range(struct cclass *c, uint32_t lo, uint32_t hi)
     c->nranges++;
 }
 
+/*
+ * Oniguruma's \w: the Unicode word property without the two Join_Control
+ * characters, but with the Latin-1 digits and fractions ² ³ ¹ ¼ ½ ¾.
+ */
+static bool
+onig_word(uint32_t cp, unsigned prop)
+{
+    if (cp == 0x200C || cp == 0x200D)
+        return false;
+    if (cp == 0xB2 || cp == 0xB3 || cp == 0xB9 || (cp >= 0xBC && cp <= 0xBE))
+        return true;
+    return prop & 0x40;
+}
+
 static bool
 class_raw(const struct cclass *c, uint32_t cp)
 {
@@ -105,7 +123,7 @@ class_raw(const struct cclass *c, uint32_t cp)
         if (!(c->gc_out[i] & UC_MASK(gc)))
             return true;
     if (c->flags) {
-        bool sp = prop & 0x20, wd = prop & 0x40, dg = gc == UC_ND;
+        bool sp = prop & 0x20, wd = onig_word(cp, prop), dg = gc == UC_ND;
 
         if (((c->flags & CL_SPACE) && sp) || ((c->flags & CL_NSPACE) && !sp) ||
             ((c->flags & CL_WORD) && wd) || ((c->flags & CL_NWORD) && !wd) ||
@@ -163,7 +181,8 @@ class_add_folded(struct cclass *c, uint32_t lo, uint32_t hi)
         if (t >= lo && t <= hi)
             continue;
         for (size_t j = 0; j < c->nranges; j++)
-            if (t >= c->ranges[j][0] && t <= c->ranges[j][1] && c->ranges[j][0] == c->ranges[j][1]) {
+            if (t >= c->ranges[j][0] && t <= c->ranges[j][1] &&
+                c->ranges[j][0] == c->ranges[j][1]) {
                 class_add_range(c, uc_fold[i].cp, uc_fold[i].cp);
                 break;
             }
@@ -303,28 +322,58 @@ parse_escape(struct parser *ps, struct cclass *c, uint32_t *cp)
         return perr(ps, "trailing backslash");
     ch = (unsigned char)*ps->p++;
     switch (ch) {
-    case 'n': *cp = '\n'; return 1;
-    case 'r': *cp = '\r'; return 1;
-    case 't': *cp = '\t'; return 1;
-    case 'f': *cp = '\f'; return 1;
-    case 'v': *cp = '\v'; return 1;
-    case 'a': *cp = 7; return 1;
-    case 'e': *cp = 27; return 1;
-    case 'x': return parse_hex(ps, 2, cp) < 0 ? -1 : 1;
-    case 'u': return parse_hex(ps, 4, cp) < 0 ? -1 : 1;
-    case 's': c->flags |= CL_SPACE; return 0;
-    case 'S': c->flags |= CL_NSPACE; return 0;
-    case 'w': c->flags |= CL_WORD; return 0;
-    case 'W': c->flags |= CL_NWORD; return 0;
-    case 'd': c->flags |= CL_DIGIT; return 0;
-    case 'D': c->flags |= CL_NDIGIT; return 0;
-    case 'p': return parse_property(ps, c, false);
-    case 'P': return parse_property(ps, c, true);
+    case 'n':
+        *cp = '\n';
+        return 1;
+    case 'r':
+        *cp = '\r';
+        return 1;
+    case 't':
+        *cp = '\t';
+        return 1;
+    case 'f':
+        *cp = '\f';
+        return 1;
+    case 'v':
+        *cp = '\v';
+        return 1;
+    case 'a':
+        *cp = 7;
+        return 1;
+    case 'e':
+        *cp = 27;
+        return 1;
+    case 'x':
+        return parse_hex(ps, 2, cp) < 0 ? -1 : 1;
+    case 'u':
+        return parse_hex(ps, 4, cp) < 0 ? -1 : 1;
+    case 's':
+        c->flags |= CL_SPACE;
+        return 0;
+    case 'S':
+        c->flags |= CL_NSPACE;
+        return 0;
+    case 'w':
+        c->flags |= CL_WORD;
+        return 0;
+    case 'W':
+        c->flags |= CL_NWORD;
+        return 0;
+    case 'd':
+        c->flags |= CL_DIGIT;
+        return 0;
+    case 'D':
+        c->flags |= CL_NDIGIT;
+        return 0;
+    case 'p':
+        return parse_property(ps, c, false);
+    case 'P':
+        return parse_property(ps, c, true);
     default:
         break;
     }
-    if (ch < 0x80 && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                      (ch >= '0' && ch <= '9'))) {
+    if (ch < 0x80 &&
+        ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) {
         ps->p--;
         return perr(ps, "unsupported escape");
     }
@@ -751,8 +800,9 @@ compile_repeat(struct regex *re, const struct node *nd, struct ep_err *err)
     const struct node *child = &re->nodes[nd->a];
 
     if (child->type == N_CHAR || child->type == N_CLASS) {
-        struct inst in = { .op = OP_REPEAT, .min = nd->min, .max = nd->max,
-                           .greed = (uint8_t)nd->greed };
+        struct inst in = {
+            .op = OP_REPEAT, .min = nd->min, .max = nd->max, .greed = (uint8_t)nd->greed
+        };
 
         in.item = child->type == N_CHAR ? OP_CHAR : OP_CLASS;
         in.cp = child->type == N_CHAR ? child->cp : (uint32_t)child->cls;
@@ -971,8 +1021,9 @@ exec_repeat(struct vm *vm, int32_t pc, size_t *pos)
 
 /* Resume from a backtrack entry; false when the entry yields nothing. */
 static bool
-resume(struct vm *vm, struct bt *b, int32_t *pc, size_t *pos)
+resume(struct vm *vm, struct bt entry, int32_t *pc, size_t *pos)
 {
+    const struct bt *b = &entry; /* a copy: push() below may reuse or move the stack slot */
     const struct inst *in;
     size_t n;
 
@@ -1071,7 +1122,7 @@ run(struct vm *vm, int32_t pc, size_t pos, size_t *end)
             if (vm->top == base)
                 return 0;
             vm->top--;
-            if (resume(vm, &vm->stack[vm->top], &pc, &pos))
+            if (resume(vm, vm->stack[vm->top], &pc, &pos))
                 break;
         }
     }

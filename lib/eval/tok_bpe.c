@@ -85,13 +85,16 @@ vocab_eq(const struct tok_vocab *v, int32_t e, const char *s, size_t len)
 static int32_t
 vocab_find(const struct tok_vocab *v, const char *s, size_t len, size_t *slot)
 {
+    uint64_t h = hash_bytes(s, len);
+    uint32_t tag = (uint32_t)(h >> 32);
     size_t mask = v->nslots - 1, i;
 
-    for (i = hash_bytes(s, len) & mask; v->slots[i] >= 0; i = (i + 1) & mask)
-        if (vocab_eq(v, v->slots[i], s, len))
+    /* The high hash bits in each slot spare most probes a look at the string. */
+    for (i = h & mask; v->slots[i][0] >= 0; i = (i + 1) & mask)
+        if ((uint32_t)v->slots[i][1] == tag && vocab_eq(v, v->slots[i][0], s, len))
             break;
     *slot = i;
-    return v->slots[i];
+    return v->slots[i][0];
 }
 
 int32_t
@@ -117,7 +120,8 @@ vocab_rehash(struct tok_vocab *v, size_t nslots)
         size_t slot;
 
         vocab_find(v, v->pool + v->ent[e].off, v->ent[e].len, &slot);
-        v->slots[slot] = (int32_t)e;
+        v->slots[slot][0] = (int32_t)e;
+        v->slots[slot][1] = (int32_t)(hash_bytes(v->pool + v->ent[e].off, v->ent[e].len) >> 32);
     }
 }
 
@@ -139,7 +143,8 @@ tok_vocab_put(struct tok_vocab *v, const char *s, size_t len, int32_t id)
         v->ent[v->nent].len = (uint32_t)len;
         v->pool_len += len + 1;
         e = (int32_t)v->nent++;
-        v->slots[slot] = e;
+        v->slots[slot][0] = e;
+        v->slots[slot][1] = (int32_t)(hash_bytes(s, len) >> 32);
     } else if ((size_t)v->ent[e].id < v->ntok && v->tok[v->ent[e].id] == e) {
         v->tok[v->ent[e].id] = -1; /* a later value for the same string wins */
     }
@@ -186,10 +191,10 @@ merge_get(const struct tok_bpe *b, int32_t a, int32_t c, uint32_t *rank, int32_t
 
     if (!b->merge_slots)
         return false;
-    for (i = hash_pair(key) & mask; b->merge_keys[i] != UINT64_MAX; i = (i + 1) & mask) {
-        if (b->merge_keys[i] == key) {
-            *rank = (uint32_t)(b->merge_vals[i] >> 32);
-            *new_id = (int32_t)(uint32_t)b->merge_vals[i];
+    for (i = hash_pair(key) & mask; b->merges[i].key != UINT64_MAX; i = (i + 1) & mask) {
+        if (b->merges[i].key == key) {
+            *rank = b->merges[i].rank;
+            *new_id = b->merges[i].new_id;
             return true;
         }
     }
@@ -199,26 +204,24 @@ merge_get(const struct tok_bpe *b, int32_t a, int32_t c, uint32_t *rank, int32_t
 static void
 merge_rehash(struct tok_bpe *b, size_t nslots)
 {
-    uint64_t *keys = b->merge_keys, *vals = b->merge_vals;
+    struct tok_merge *old = b->merges;
     size_t nold = b->merge_slots;
 
-    b->merge_keys = xmalloc(nslots * sizeof(uint64_t));
-    b->merge_vals = xmalloc(nslots * sizeof(uint64_t));
-    memset(b->merge_keys, 0xff, nslots * sizeof(uint64_t));
+    b->merges = xmalloc(nslots * sizeof(*b->merges));
+    for (size_t i = 0; i < nslots; i++)
+        b->merges[i].key = UINT64_MAX;
     b->merge_slots = nslots;
     for (size_t i = 0; i < nold; i++) {
         size_t j;
 
-        if (keys[i] == UINT64_MAX)
+        if (old[i].key == UINT64_MAX)
             continue;
-        for (j = hash_pair(keys[i]) & (nslots - 1); b->merge_keys[j] != UINT64_MAX;
+        for (j = hash_pair(old[i].key) & (nslots - 1); b->merges[j].key != UINT64_MAX;
              j = (j + 1) & (nslots - 1))
             ;
-        b->merge_keys[j] = keys[i];
-        b->merge_vals[j] = vals[i];
+        b->merges[j] = old[i];
     }
-    free(keys);
-    free(vals);
+    free(old);
 }
 
 int
@@ -246,13 +249,13 @@ tok_bpe_add_merge(struct tok_bpe *b, const char *a, size_t alen, const char *c, 
         merge_rehash(b, b->merge_slots ? b->merge_slots * 2 : 1024);
     key = (uint64_t)(uint32_t)ia << 32 | (uint32_t)ic;
     mask = b->merge_slots - 1;
-    for (i = hash_pair(key) & mask; b->merge_keys[i] != UINT64_MAX && b->merge_keys[i] != key;
+    for (i = hash_pair(key) & mask; b->merges[i].key != UINT64_MAX && b->merges[i].key != key;
          i = (i + 1) & mask)
         ;
-    if (b->merge_keys[i] == UINT64_MAX)
+    if (b->merges[i].key == UINT64_MAX)
         b->merge_count++;
-    b->merge_keys[i] = key; /* a repeated pair takes the later rank, like the library */
-    b->merge_vals[i] = (uint64_t)rank << 32 | (uint32_t)inew;
+    /* a repeated pair takes the later rank, like the library's HashMap */
+    b->merges[i] = (struct tok_merge){ key, rank, inew };
     return 0;
 }
 
@@ -281,8 +284,7 @@ cache_get(const struct tok_cache *c, uint64_t h, const char *w, size_t len)
 }
 
 static void
-cache_put(struct tok_cache *c, uint64_t h, const char *w, size_t len, const int32_t *ids,
-          size_t n)
+cache_put(struct tok_cache *c, uint64_t h, const char *w, size_t len, const int32_t *ids, size_t n)
 {
     size_t i;
     struct cache_ent *e;
@@ -330,9 +332,9 @@ heap_pop(struct tok_cache *c, size_t *n)
 
         if (k >= *n)
             break;
-        if (k + 1 < *n && (c->heap[k + 1].rank < c->heap[k].rank ||
-                           (c->heap[k + 1].rank == c->heap[k].rank &&
-                            c->heap[k + 1].pos < c->heap[k].pos)))
+        if (k + 1 < *n &&
+            (c->heap[k + 1].rank < c->heap[k].rank ||
+             (c->heap[k + 1].rank == c->heap[k].rank && c->heap[k + 1].pos < c->heap[k].pos)))
             k++;
         if (last.rank < c->heap[k].rank ||
             (last.rank == c->heap[k].rank && last.pos <= c->heap[k].pos))
@@ -518,8 +520,7 @@ tok_bpe_free(struct tok_bpe *b)
     if (!b)
         return;
     tok_vocab_release(&b->vocab);
-    free(b->merge_keys);
-    free(b->merge_vals);
+    free(b->merges);
     free(b->unk_token);
     free(b->prefix);
     free(b->suffix);

@@ -32,7 +32,10 @@ struct tok_pieces {
     struct tok_span *v;
     size_t n, alloc;
 };
-#define TOK_PIECES_INIT { BUF_INIT, NULL, 0, 0 }
+#define TOK_PIECES_INIT      \
+    {                        \
+        BUF_INIT, NULL, 0, 0 \
+    }
 
 void tok_pieces_reset(struct tok_pieces *p);
 void tok_pieces_release(struct tok_pieces *p);
@@ -69,14 +72,34 @@ void tok_pattern_release(struct tok_pattern *p);
 /* ------------------------------------------------------------- pipeline steps */
 
 enum tok_step_type {
-    NORM_SEQ, NORM_NFC, NORM_NFD, NORM_NFKC, NORM_NFKD, NORM_PREPEND, NORM_REPLACE, NORM_STRIP,
+    NORM_SEQ,
+    NORM_NFC,
+    NORM_NFD,
+    NORM_NFKC,
+    NORM_NFKD,
+    NORM_PREPEND,
+    NORM_REPLACE,
+    NORM_STRIP,
     NORM_LOWER,
-    PRE_SEQ, PRE_BYTELEVEL, PRE_SPLIT, PRE_METASPACE,
-    DEC_SEQ, DEC_BYTELEVEL, DEC_METASPACE, DEC_REPLACE, DEC_BYTEFALLBACK, DEC_FUSE, DEC_STRIP
+    PRE_SEQ,
+    PRE_BYTELEVEL,
+    PRE_SPLIT,
+    PRE_METASPACE,
+    DEC_SEQ,
+    DEC_BYTELEVEL,
+    DEC_METASPACE,
+    DEC_REPLACE,
+    DEC_BYTEFALLBACK,
+    DEC_FUSE,
+    DEC_STRIP
 };
 
 enum tok_split_behavior {
-    SPLIT_REMOVED, SPLIT_ISOLATED, SPLIT_MERGED_PREV, SPLIT_MERGED_NEXT, SPLIT_CONTIGUOUS
+    SPLIT_REMOVED,
+    SPLIT_ISOLATED,
+    SPLIT_MERGED_PREV,
+    SPLIT_MERGED_NEXT,
+    SPLIT_CONTIGUOUS
 };
 
 enum tok_prepend { PREPEND_ALWAYS, PREPEND_FIRST, PREPEND_NEVER };
@@ -123,11 +146,11 @@ struct tok_vocab {
     struct {
         uint32_t off, len;
         int32_t id;
-    } *ent;
+    } * ent;
     size_t nent, aent;
     int32_t *tok;   /* id -> entry (the last string given that id), -1 none */
     size_t ntok;    /* max id + 1 */
-    int32_t *slots; /* hash index of entries, -1 empty */
+    int32_t (*slots)[2]; /* hash index: (entry or -1, high hash bits) */
     size_t nslots;
 };
 
@@ -141,8 +164,11 @@ struct tok_cache;
 
 struct tok_bpe {
     struct tok_vocab vocab;
-    uint64_t *merge_keys; /* (a << 32 | b), UINT64_MAX = empty */
-    uint64_t *merge_vals; /* (rank << 32 | new_id) */
+    struct tok_merge {
+        uint64_t key; /* (a << 32 | b), UINT64_MAX = empty slot */
+        uint32_t rank;
+        int32_t new_id;
+    } *merges; /* open addressing: key and value share a cache line */
     size_t merge_slots, merge_count;
     char *unk_token, *prefix, *suffix;
     bool fuse_unk, byte_fallback, ignore_merges;

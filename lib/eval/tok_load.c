@@ -19,8 +19,7 @@
 /* ------------------------------------------------------------- JSON helpers */
 
 static int
-get_bool(json_t *obj, const char *key, bool def, bool *out, const char *path,
-         struct ep_err *err)
+get_bool(json_t *obj, const char *key, bool def, bool *out, const char *path, struct ep_err *err)
 {
     json_t *v = json_object_get(obj, key);
 
@@ -134,8 +133,8 @@ step_type(json_t *obj, const char *path, struct ep_err *err)
 
 /* The children of a Sequence, each parsed by fn. */
 static int
-parse_children(json_t *obj, const char *key, struct tok_step *s, step_parser fn,
-               const char *path, struct ep_err *err)
+parse_children(json_t *obj, const char *key, struct tok_step *s, step_parser fn, const char *path,
+               struct ep_err *err)
 {
     json_t *arr = json_object_get(obj, key);
     char sub[200];
@@ -158,8 +157,11 @@ parse_normalizer(json_t *obj, struct tok_step *s, const char *path, struct ep_er
     static const struct {
         const char *name;
         enum tok_step_type type;
-    } simple[] = { { "NFC", NORM_NFC }, { "NFD", NORM_NFD }, { "NFKC", NORM_NFKC },
-                   { "NFKD", NORM_NFKD }, { "Lowercase", NORM_LOWER } };
+    } simple[] = { { "NFC", NORM_NFC },
+                   { "NFD", NORM_NFD },
+                   { "NFKC", NORM_NFKC },
+                   { "NFKD", NORM_NFKD },
+                   { "Lowercase", NORM_LOWER } };
     const char *type = step_type(obj, path, err), *str;
     size_t len;
 
@@ -329,8 +331,7 @@ special_ids(json_t *specials, const char *name, struct tok_ids *out, const char 
 
     if (!json_is_array(ids))
         return ep_err_set(err, "%s: special token '%s' has no ids", path, name);
-    json_array_foreach(ids, i, v)
-    {
+    json_array_foreach(ids, i, v) {
         if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) >= MAX_ID)
             return ep_err_set(err, "%s: bad id for special token '%s'", path, name);
         tok_ids_push(out, (int32_t)json_integer_value(v));
@@ -341,15 +342,15 @@ special_ids(json_t *specials, const char *name, struct tok_ids *out, const char 
 static int
 parse_template(struct tokenizer *t, json_t *obj, const char *path, struct ep_err *err)
 {
-    json_t *single = json_object_get(obj, "single"), *specials = json_object_get(obj, "special_tokens");
+    json_t *single = json_object_get(obj, "single"),
+           *specials = json_object_get(obj, "special_tokens");
     json_t *item, *sp, *seq, *id;
     bool seen_a = false;
     size_t i;
 
     if (!json_is_array(single))
         return ep_err_set(err, "%s.single: expected an array", path);
-    json_array_foreach(single, i, item)
-    {
+    json_array_foreach(single, i, item) {
         sp = json_object_get(item, "SpecialToken");
         seq = json_object_get(item, "Sequence");
         if (json_is_object(seq)) {
@@ -412,8 +413,7 @@ parse_post(struct tokenizer *t, json_t *obj, const char *path, struct ep_err *er
         arr = json_object_get(obj, "processors");
         if (!json_is_array(arr))
             return ep_err_set(err, "%s.processors: expected an array", path);
-        json_array_foreach(arr, i, v)
-        {
+        json_array_foreach(arr, i, v) {
             snprintf(sub, sizeof(sub), "%s.processors[%zu]", path, i);
             if (parse_post(t, v, sub, err) < 0)
                 return -1;
@@ -433,8 +433,7 @@ parse_vocab(struct tok_bpe *b, json_t *vocab, struct ep_err *err)
 
     if (!json_is_object(vocab))
         return ep_err_set(err, "model.vocab: expected an object");
-    json_object_foreach(vocab, key, v)
-    {
+    json_object_foreach(vocab, key, v) {
         if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) >= MAX_ID)
             return ep_err_set(err, "model.vocab: bad id for token '%s'", key);
         tok_vocab_put(&b->vocab, key, strlen(key), (int32_t)json_integer_value(v));
@@ -478,7 +477,8 @@ parse_bpe_options(struct tok_bpe *b, json_t *model, struct ep_err *err)
         get_bool(model, "byte_fallback", false, &b->byte_fallback, "model", err) < 0 ||
         get_bool(model, "ignore_merges", false, &b->ignore_merges, "model", err) < 0)
         return -1;
-    if (dropout && !json_is_null(dropout) && !(json_is_number(dropout) && json_number_value(dropout) == 0))
+    if (dropout && !json_is_null(dropout) &&
+        !(json_is_number(dropout) && json_number_value(dropout) == 0))
         return ep_err_set(err, "model.dropout: BPE dropout is not supported");
     b->unk_token = unk ? xstrdup(unk) : NULL;
     b->prefix = prefix ? xstrdup(prefix) : NULL;
@@ -506,8 +506,7 @@ parse_model(struct tokenizer *t, json_t *model, struct ep_err *err)
     merges = json_object_get(model, "merges");
     if (merges && !json_is_array(merges))
         return ep_err_set(err, "model.merges: expected an array");
-    json_array_foreach(merges, i, m)
-    {
+    json_array_foreach(merges, i, m) {
         if (parse_merge(t->bpe, m, (uint32_t)i, err) < 0)
             return -1;
     }
@@ -528,8 +527,7 @@ parse_added(struct tokenizer *t, json_t *arr, struct ep_err *err)
     if (arr && !json_is_array(arr) && !json_is_null(arr))
         return ep_err_set(err, "added_tokens: expected an array");
     tokens = xcalloc(n ? n : 1, sizeof(*tokens));
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach(arr, i, v) {
         char path[64];
         const char *content;
         size_t len;

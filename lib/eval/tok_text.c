@@ -101,8 +101,8 @@ find_regex(const struct regex *re, const char *s, size_t len, struct tok_matches
 }
 
 int
-tok_find_matches(const struct tok_pattern *p, const char *s, size_t len,
-                 struct tok_matches *out, struct ep_err *err)
+tok_find_matches(const struct tok_pattern *p, const char *s, size_t len, struct tok_matches *out,
+                 struct ep_err *err)
 {
     size_t prev = 0;
 

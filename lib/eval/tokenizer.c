@@ -22,7 +22,7 @@
 #include "lib/eval/unicode.h"
 #include "lib/xalloc.h"
 
-#define GPT2_PATTERN                                                                           \
+#define GPT2_PATTERN \
     "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"
 
 /* A stretch of the input: text (id -1) or an added token. */
@@ -279,7 +279,8 @@ split_added(const struct tokenizer *t, const struct tok_trie *tr, const char *s,
         int32_t k;
         const struct tok_added *a;
 
-        if (!tr->start[(unsigned char)s[pos]] || (k = trie_longest(tr, s + pos, len - pos, &mlen)) < 0) {
+        if (!tr->start[(unsigned char)s[pos]] ||
+            (k = trie_longest(tr, s + pos, len - pos, &mlen)) < 0) {
             pos++;
             continue;
         }
@@ -341,9 +342,8 @@ encode_segment(struct enc *e, const char *text, const struct seg *sg, struct tok
 
         if (n->id >= 0)
             tok_ids_push(out, n->id);
-        else if (n->end > n->start &&
-                 encode_piece(e, s + n->start, n->end - n->start, sg->start == 0 && n->start == 0,
-                              out) < 0)
+        else if (n->end > n->start && encode_piece(e, s + n->start, n->end - n->start,
+                                                   sg->start == 0 && n->start == 0, out) < 0)
             return -1;
     }
     return 0;
@@ -353,8 +353,14 @@ int
 tokenizer_encode(struct tokenizer *t, const char *text, size_t len, bool add_special,
                  struct tok_ids *out, struct ep_err *err)
 {
-    struct enc e = { t, { NULL, 0, 0 }, { NULL, 0, 0 }, BUF_INIT, TOK_PIECES_INIT,
-                     TOK_PIECES_INIT, { NULL, 0, 0 }, err };
+    struct enc e = { t,
+                     { NULL, 0, 0 },
+                     { NULL, 0, 0 },
+                     BUF_INIT,
+                     TOK_PIECES_INIT,
+                     TOK_PIECES_INIT,
+                     { NULL, 0, 0 },
+                     err };
     size_t bad;
     int r = 0;
 
@@ -588,8 +594,9 @@ tokenizer_load_json(const char *data, size_t len, const char *config, size_t con
         return fail(t, name, err);
     }
     json_decref(root);
+    /* Integers as reals: some configs hold model_max_length = 1e30. */
     if (config)
-        conf = json_loadb(config, config_len, 0, &jerr);
+        conf = json_loadb(config, config_len, JSON_DECODE_INT_AS_REAL, &jerr);
     tok_load_config(t, conf);
     json_decref(conf);
     return t;
@@ -690,8 +697,7 @@ load_vocab_json(struct tok_bpe *b, const char *path, struct ep_err *err)
         return ep_err_set(err, "%s:%d: %s", path, jerr.line, jerr.text);
     if (!json_is_object(root))
         r = ep_err_set(err, "%s: expected an object of token ids", path);
-    json_object_foreach(root, key, v)
-    {
+    json_object_foreach(root, key, v) {
         if (r < 0)
             break;
         if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) >= (1 << 24))
@@ -707,8 +713,9 @@ struct tokenizer *
 tokenizer_load_gpt2_files(const char *vocab_path, const char *merges_path, struct ep_err *err)
 {
     struct tokenizer *t = tokenizer_new(vocab_path);
-    struct tok_added eot = { (char *)"<|endoftext|>", NULL, 13, 0, 0, false, false, false, true,
-                             true };
+    struct tok_added eot = {
+        (char *)"<|endoftext|>", NULL, 13, 0, 0, false, false, false, true, true
+    };
     size_t len;
     char *merges = NULL;
 

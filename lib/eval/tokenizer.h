@@ -25,7 +25,10 @@ struct tok_ids {
     int32_t *v;
     size_t n, alloc;
 };
-#define TOK_IDS_INIT { NULL, 0, 0 }
+#define TOK_IDS_INIT \
+    {                \
+        NULL, 0, 0   \
+    }
 
 void tok_ids_release(struct tok_ids *ids);
 

@@ -15,8 +15,15 @@
 
 /* Hangul syllable arithmetic (Unicode 3.12). */
 enum {
-    H_SBASE = 0xAC00, H_LBASE = 0x1100, H_VBASE = 0x1161, H_TBASE = 0x11A7,
-    H_LCOUNT = 19, H_VCOUNT = 21, H_TCOUNT = 28, H_NCOUNT = 588, H_SCOUNT = 11172
+    H_SBASE = 0xAC00,
+    H_LBASE = 0x1100,
+    H_VBASE = 0x1161,
+    H_TBASE = 0x11A7,
+    H_LCOUNT = 19,
+    H_VCOUNT = 21,
+    H_TCOUNT = 28,
+    H_NCOUNT = 588,
+    H_SCOUNT = 11172
 };
 
 /* ------------------------------------------------------------- UTF-8 */
@@ -166,18 +173,17 @@ uc_category_mask(const char *name, size_t len)
         { "Mark", UC_MASK(UC_MN) | UC_MASK(UC_MC) | UC_MASK(UC_ME) },
         { "N", UC_MASK_N },
         { "Number", UC_MASK_N },
-        { "P", UC_MASK(UC_PC) | UC_MASK(UC_PD) | UC_MASK(UC_PS) | UC_MASK(UC_PE) |
-                   UC_MASK(UC_PI) | UC_MASK(UC_PF) | UC_MASK(UC_PO) },
+        { "P", UC_MASK(UC_PC) | UC_MASK(UC_PD) | UC_MASK(UC_PS) | UC_MASK(UC_PE) | UC_MASK(UC_PI) |
+                   UC_MASK(UC_PF) | UC_MASK(UC_PO) },
         { "Punctuation", UC_MASK(UC_PC) | UC_MASK(UC_PD) | UC_MASK(UC_PS) | UC_MASK(UC_PE) |
                              UC_MASK(UC_PI) | UC_MASK(UC_PF) | UC_MASK(UC_PO) },
         { "S", UC_MASK(UC_SM) | UC_MASK(UC_SC) | UC_MASK(UC_SK) | UC_MASK(UC_SO) },
         { "Symbol", UC_MASK(UC_SM) | UC_MASK(UC_SC) | UC_MASK(UC_SK) | UC_MASK(UC_SO) },
         { "Z", UC_MASK(UC_ZS) | UC_MASK(UC_ZL) | UC_MASK(UC_ZP) },
         { "Separator", UC_MASK(UC_ZS) | UC_MASK(UC_ZL) | UC_MASK(UC_ZP) },
-        { "C", UC_MASK(UC_CN) | UC_MASK(UC_CC) | UC_MASK(UC_CF) | UC_MASK(UC_CS) |
-                   UC_MASK(UC_CO) },
-        { "Other", UC_MASK(UC_CN) | UC_MASK(UC_CC) | UC_MASK(UC_CF) | UC_MASK(UC_CS) |
-                       UC_MASK(UC_CO) },
+        { "C", UC_MASK(UC_CN) | UC_MASK(UC_CC) | UC_MASK(UC_CF) | UC_MASK(UC_CS) | UC_MASK(UC_CO) },
+        { "Other",
+          UC_MASK(UC_CN) | UC_MASK(UC_CC) | UC_MASK(UC_CF) | UC_MASK(UC_CS) | UC_MASK(UC_CO) },
     };
     static const char gc_names[UC_GC_COUNT][3] = {
         "Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps",

@@ -18,15 +18,43 @@
 
 /* General categories, in the order of the generated property byte. */
 enum uc_gc {
-    UC_CN, UC_LU, UC_LL, UC_LT, UC_LM, UC_LO, UC_MN, UC_MC, UC_ME, UC_ND,
-    UC_NL, UC_NO, UC_PC, UC_PD, UC_PS, UC_PE, UC_PI, UC_PF, UC_PO, UC_SM,
-    UC_SC, UC_SK, UC_SO, UC_ZS, UC_ZL, UC_ZP, UC_CC, UC_CF, UC_CS, UC_CO,
+    UC_CN,
+    UC_LU,
+    UC_LL,
+    UC_LT,
+    UC_LM,
+    UC_LO,
+    UC_MN,
+    UC_MC,
+    UC_ME,
+    UC_ND,
+    UC_NL,
+    UC_NO,
+    UC_PC,
+    UC_PD,
+    UC_PS,
+    UC_PE,
+    UC_PI,
+    UC_PF,
+    UC_PO,
+    UC_SM,
+    UC_SC,
+    UC_SK,
+    UC_SO,
+    UC_ZS,
+    UC_ZL,
+    UC_ZP,
+    UC_CC,
+    UC_CF,
+    UC_CS,
+    UC_CO,
     UC_GC_COUNT
 };
 
-#define UC_MASK(gc)  (1u << (gc))
-#define UC_MASK_L    (UC_MASK(UC_LU) | UC_MASK(UC_LL) | UC_MASK(UC_LT) | UC_MASK(UC_LM) | UC_MASK(UC_LO))
-#define UC_MASK_N    (UC_MASK(UC_ND) | UC_MASK(UC_NL) | UC_MASK(UC_NO))
+#define UC_MASK(gc) (1u << (gc))
+#define UC_MASK_L \
+    (UC_MASK(UC_LU) | UC_MASK(UC_LL) | UC_MASK(UC_LT) | UC_MASK(UC_LM) | UC_MASK(UC_LO))
+#define UC_MASK_N (UC_MASK(UC_ND) | UC_MASK(UC_NL) | UC_MASK(UC_NO))
 
 enum uc_norm_form { UC_NFC, UC_NFD, UC_NFKC, UC_NFKD };
 
@@ -58,8 +86,7 @@ extern const uint32_t uc_decomp_pool[];
 extern const struct uc_comp uc_comp[];
 extern const struct uc_lower uc_lower[];
 extern const struct uc_fold uc_fold[];
-extern const size_t uc_ccc_len, uc_canon_len, uc_compat_len, uc_comp_len, uc_lower_len,
-    uc_fold_len;
+extern const size_t uc_ccc_len, uc_canon_len, uc_compat_len, uc_comp_len, uc_lower_len, uc_fold_len;
 
 /*
  * The property byte of cp: bits 0-4 the general category (enum uc_gc), bit 5

@@ -1,15 +1,11 @@
 /*
  * bench_forward — scoring throughput of the CPU backend.
  *
- *   bench_forward --make-model DIR [--vocab V --hidden D --ff F --layers L --heads H --kv-heads K]
- *       writes a random-weight Llama-shaped checkpoint (config.json + F32, or
- *       with --bf16 BF16, model.safetensors; tied embeddings) that
- *       transformers can load too;
+ *   bench_forward --make-model DIR [--bf16] [--vocab V --hidden D --ff F --layers L ...]
+ *       writes a random-weight, tied-embedding Llama checkpoint transformers can load;
  *   bench_forward [--threads N --batch B --seq T --iters K] DIR
- *       times K forward passes over B random sequences of T tokens that
- *       score every position (the log-prob of the next token, as perplexity
- *       and PyTorch's full-logits forward do), then the same with only the
- *       last position scored (multiple-choice scoring), and prints tokens/s.
+ *       B random sequences of T tokens, best of K passes: every position's next
+ *       token scored (like a full-logits forward), then only the last position.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,13 +30,24 @@ struct opts {
 };
 
 static double
-now(void)
+clock_s(clockid_t id)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+static double
+now(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
+}
+
+/* Throughput of one measurement: wall-clock (best pass) and per CPU-second (all passes). */
+struct rate {
+    double wall, cpu;
+};
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
@@ -226,7 +233,7 @@ make_model(const struct opts *o)
 /* ----------------------------------------------------------------- timing */
 
 /* B sequences of T tokens; score every next token (all) or only the last one. */
-static double
+static struct rate
 run(struct backend *be, const struct opts *o, int32_t *tok, int32_t vocab, bool all, int iters)
 {
     size_t B = (size_t)o->batch, T = (size_t)o->seq;
@@ -234,7 +241,8 @@ run(struct backend *be, const struct opts *o, int32_t *tok, int32_t vocab, bool 
     float *lp = xmalloc(B * T * sizeof(float));
     bool *greedy = xmalloc(B * T * sizeof(bool));
     struct ep_err err;
-    double t0;
+    double best = 0, cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+    struct rate r;
 
     for (size_t s = 0; s < B * (T + 1); s++)
         tok[s] = (int32_t)(next_u32() % (uint32_t)vocab);
@@ -247,15 +255,23 @@ run(struct backend *be, const struct opts *o, int32_t *tok, int32_t vocab, bool 
         q[s].logprobs = lp + s * T;
         q[s].greedy = greedy + s * T;
     }
-    t0 = now();
-    for (int i = 0; i < iters; i++)
+    /* The best of `iters` passes: this machine is shared, and the best run is the least disturbed.
+     */
+    for (int i = 0; i < iters; i++) {
+        double t = now();
+
         if (backend_forward(be, q, B, &err) < 0)
             die("forward: %s", err.msg);
-    t0 = now() - t0;
+        t = now() - t;
+        best = i == 0 || t < best ? t : best;
+    }
+    cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - cpu;
     free(q);
     free(lp);
     free(greedy);
-    return (double)(B * T) * iters / t0;
+    r.wall = (double)(B * T) / best;
+    r.cpu = (double)(B * T) * iters / cpu;
+    return r;
 }
 
 static void
@@ -266,7 +282,8 @@ bench(const struct opts *o, const char *dir)
     struct backend *be;
     struct ep_err err;
     int32_t *tok = xmalloc((size_t)(o->batch * (o->seq + 1)) * sizeof(int32_t));
-    double t0 = now(), all, last;
+    double t0 = now();
+    struct rate all, last;
     int32_t vocab;
 
     if (model_load(&m, dir, &err) < 0)
@@ -279,14 +296,16 @@ bench(const struct opts *o, const char *dir)
     printf("model %s: %s, %.1fM parameters, %lld layers, d=%lld, vocab %lld; load %.2f s\n", dir,
            m.cfg.arch_name, (double)model_n_params(&m) / 1e6, (long long)m.cfg.n_layers,
            (long long)m.cfg.d_model, (long long)m.cfg.vocab_size, now() - t0);
-    printf("backend %s, batch %ld x %ld tokens, %ld iterations\n", be->device, o->batch, o->seq,
+    printf("backend %s, batch %ld x %ld tokens, best of %ld passes\n", be->device, o->batch, o->seq,
            o->iters);
     model_release(&m);
     run(be, o, tok, vocab, true, 1); /* warm-up */
     all = run(be, o, tok, vocab, true, (int)o->iters);
     last = run(be, o, tok, vocab, false, (int)o->iters);
-    printf("C       every position scored: %8.1f tokens/s\n", all);
-    printf("C       last position scored:  %8.1f tokens/s\n", last);
+    printf("C       every position scored: %8.1f tokens/s  (%.1f per CPU-second)\n", all.wall,
+           all.cpu);
+    printf("C       last position scored:  %8.1f tokens/s  (%.1f per CPU-second)\n", last.wall,
+           last.cpu);
     fflush(stdout);
     backend_free(be);
     free(tok);

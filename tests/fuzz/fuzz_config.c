@@ -2,7 +2,7 @@
  * libFuzzer target for config.json parsing: any input must either parse
  * into a config whose sizes respect the documented limits, or fail cleanly.
  *
- *   make fuzz-run FUZZ_TIME=300
+ *   make fuzz FUZZ_TIME=300    (clang; seeded from tests/eval/fixtures, with fuzz_config.dict)
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * parse the input as a whole file, then look up and convert every tensor,
  * so that any view the parser hands out is read end to end under ASan.
  *
- *   make fuzz-run FUZZ_TIME=300      (builds with clang, seeds from the fixtures)
+ *   make fuzz FUZZ_TIME=300    (clang; seeded from tests/eval/fixtures)
  */
 #include <stddef.h>
 #include <stdint.h>

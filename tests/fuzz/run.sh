@@ -14,17 +14,21 @@ for t in "$@"; do
 	seeds=$top/tests/fuzz/corpus/$t
 	[ -d "$seeds" ] || seeds=
 	case $t in
-	fuzz_card | fuzz_tables*) extra=$(find "$top/tests" "$top/examples" -name '*.md' -size -64k 2>/dev/null | head -200) ;;
+	fuzz_card | fuzz_tables* | fuzz_yamledit) extra=$(find "$top/tests" "$top/examples" -name '*.md' -size -64k 2>/dev/null | head -200) ;;
 	fuzz_ndjson) extra=$(find "$top/tests/golden" -name '*.ndjson' -size -64k 2>/dev/null | head -200) ;;
 	fuzz_zipdir) extra=$(find "$top/tests/logs" -name '*.eval' -size -64k 2>/dev/null | head -50) ;;
 	fuzz_pyjson | fuzz_evallog) extra=$(find "$top/tests/logs" -name '*.json' -size -64k 2>/dev/null | head -100) ;;
+	fuzz_safetensors) extra=$(find "$top/tests/eval/fixtures" -name '*.safetensors' 2>/dev/null) ;;
+	fuzz_config) extra=$(find "$top/tests/eval/fixtures" -name 'config.json' 2>/dev/null) ;;
 	*) extra= ;;
 	esac
 	seeddir=$work/$t.seeds
 	rm -rf "$seeddir" && mkdir -p "$seeddir"
 	for f in $extra; do cp "$f" "$seeddir/$(echo "$f" | cksum | cut -d' ' -f1)"; done
+	dict=
+	[ -f "$top/tests/fuzz/$t.dict" ] && dict=-dict=$top/tests/fuzz/$t.dict
 	if "$bindir/$t" -max_total_time="$secs" -max_len=65536 -print_final_stats=1 -artifact_prefix="$work/$t-" \
-		"$corpus" "$seeddir" $seeds >"$work/$t.log" 2>&1; then
+		$dict "$corpus" "$seeddir" $seeds >"$work/$t.log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
 		echo "ok - $t: ran clean for ${secs}s ($runs inputs)"
 	else

@@ -183,7 +183,9 @@ test_expect_success 'a bad line in the middle: status 1, an error record with th
 
 test_expect_success '> /dev/full gives 2; | head -n1 gives 141 and no message' '
 	test_expect_code 2 pr-open --dry-run <in >/dev/full 2>err && test_grep "write error" err &&
-	{ pr-open --dry-run <in 2>err; echo $? >status; } | head -n 1 >/dev/null &&
+	yes "{\"kind\":\"note\",\"pad\":\"01234567890123456789012345678901234567890123456789012345678901234567890123456789\"}" | head -n 2000 >many &&
+	cat many in >big &&
+	{ pr-open --dry-run <big 2>err; echo $? >status; } | head -n 1 >/dev/null &&
 	test "$(cat status)" = 141 && test_must_be_empty err
 '
 

@@ -15,6 +15,7 @@ lists. Exit status 0 when everything matched.
 """
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import subprocess
@@ -131,7 +132,7 @@ def make_strings(n, seed, long_count):
 
 # ----------------------------------------------------------------- tokenizers
 
-def corpus(seed=7, n=3000):
+def corpus(seed=7, n=1200):
     r = random.Random(seed)
     lines = []
     for _ in range(n):
@@ -250,6 +251,38 @@ def trained_tokenizers(lines):
     return out
 
 
+def sweep_tokenizers():
+    """Byte-level vocabularies without merges, so the ids spell out the bytes the
+    normalizer produced, or which characters a Split removed: with the sweep
+    strings (every code point) they check the Unicode tables one by one."""
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    out = {}
+    for name, norm, pattern in (
+            ("sweep-nfc", normalizers.NFC(), None), ("sweep-nfd", normalizers.NFD(), None),
+            ("sweep-nfkc", normalizers.NFKC(), None), ("sweep-nfkd", normalizers.NFKD(), None),
+            ("sweep-lowercase", normalizers.Lowercase(), None),
+            ("sweep-letters", None, r"\p{L}+"), ("sweep-numbers", None, r"\p{N}"),
+            ("sweep-spaces", None, r"\s"), ("sweep-word", None, r"\w"),
+            ("sweep-digits", None, r"\d"),
+            ("sweep-classes", None, r"[\p{Lu}\p{Mn}\p{Pd}\p{Sc}\p{Zs}\p{Cf}]|(?i:k|s)")):
+        t = Tokenizer(models.BPE(vocab={c: i for i, c in enumerate(alphabet)}, merges=[]))
+        if norm:
+            t.normalizer = norm
+        steps = [pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)]
+        if pattern:
+            steps.insert(0, pre_tokenizers.Split(Regex(pattern), behavior="removed"))
+        t.pre_tokenizer = pre_tokenizers.Sequence(steps)
+        t.decoder = decoders.ByteLevel()
+        out[name] = t
+    return out
+
+
+def sweep_strings():
+    """Every code point but the surrogates, 256 consecutive ones per string."""
+    cps = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    return ["".join(chr(c) for c in cps[i:i + 256]) for i in range(0, len(cps), 256)]
+
+
 def gpt2_oracle(vocab, merges):
     t = Tokenizer(models.BPE.from_file(vocab, merges))
     t.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -287,23 +320,25 @@ def start_tool(tool, args, inputs):
     return wait
 
 
-def oracle(tok, inputs):
+def oracle(tok, inputs, decode):
     """ids, decode and decode(skip_special) from the library, batched per add_special value."""
     ids = [None] * len(inputs)
     for flag in (False, True):
         idx = [i for i, (_, sp) in enumerate(inputs) if sp == flag]
         for i, enc in zip(idx, tok.encode_batch([inputs[i][0] for i in idx], add_special_tokens=flag)):
             ids[i] = enc.ids
+    if not decode:
+        return ids, None, None
     return ids, tok.decode_batch(ids, skip_special_tokens=False), tok.decode_batch(ids, skip_special_tokens=True)
 
 
-def compare(name, tok, tool, args, strings, seed):
+def compare(name, tok, tool, args, strings, seed, decode=True):
     tok.no_truncation()
     tok.no_padding()
     r = random.Random(seed)
     inputs = [(s, r.random() < 0.5) for s in strings]
     wait = start_tool(tool, args, inputs)
-    want_ids, want_dec, want_decs = oracle(tok, inputs)
+    want_ids, want_dec, want_decs = oracle(tok, inputs, decode)
     got = wait()
     bad = []
     for i, ((s, sp), g) in enumerate(zip(inputs, got)):
@@ -311,6 +346,8 @@ def compare(name, tok, tool, args, strings, seed):
         if "error" in g or g["ids"] != want:
             bad.append("ids differ for %s (add_special=%s):\n#   want %s\n#   got  %s" %
                        (esc(s), sp, want[:60], g["ids"][:60] if "ids" in g else g["error"]))
+            continue
+        if not decode:
             continue
         for key, d, skip in (("dec", want_dec[i], False), ("decs", want_decs[i], True)):
             if g[key] != d:
@@ -321,6 +358,22 @@ def compare(name, tok, tool, args, strings, seed):
     return bad
 
 
+def load_oracle(kind, paths):
+    if kind == "gpt2":
+        return gpt2_oracle(paths[0], paths[1])
+    return Tokenizer.from_file(paths[0])
+
+
+def run_case(job):
+    """One tokenizer, in a worker process: returns (name, mismatch list)."""
+    name, kind, paths, args, tool, n, seed, long_count, stride, num = job
+    sweep = name.startswith("sweep-")
+    strings = sweep_strings()[::stride] if sweep else make_strings(n, seed, long_count)
+    # Sweeps check ids only: their decoder is plain ByteLevel, covered by the other cases.
+    bad = compare(name, load_oracle(kind, paths), tool, args, strings, seed + num, not sweep)
+    return name, bad, len(strings)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tool")
@@ -329,41 +382,47 @@ def main():
     ap.add_argument("--seed", type=int, default=20240611)
     ap.add_argument("--shared", default=None)
     ap.add_argument("--only", default=None)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--sweep-stride", type=int, default=1,
+                    help="use every K-th string of the all-code-points sweeps")
     a = ap.parse_args()
-    strings = make_strings(a.n, a.seed, a.long)
-    cases = []
-    shared = a.shared
+    tool = os.path.abspath(a.tool)
+    jobs = []
     skipped = []
-    if shared and os.path.isdir(shared):
-        g = os.path.join(shared, "gpt2")
-        cases.append(("gpt2", lambda: gpt2_oracle(g + "/vocab.json", g + "/merges.txt"),
-                      ["--gpt2", g + "/vocab.json", g + "/merges.txt"]))
+    if a.shared and os.path.isdir(a.shared):
+        g = os.path.join(a.shared, "gpt2")
+        paths = [g + "/vocab.json", g + "/merges.txt"]
+        jobs.append(("gpt2", "gpt2", paths, ["--gpt2"] + paths))
         for n in ("llama3", "qwen3", "mistral"):
-            p = os.path.join(shared, n, "tokenizer.json")
-            cases.append((n, lambda p=p: Tokenizer.from_file(p), [p]))
+            p = os.path.join(a.shared, n, "tokenizer.json")
+            jobs.append((n, "json", [p], [p]))
     else:
-        skipped.append("real tokenizers: %s not found" % shared)
+        skipped.append("real tokenizers: %s not found" % a.shared)
     tmp = tempfile.mkdtemp(prefix="tok-compare.")
-    trained = trained_tokenizers(corpus())
-    for n, t in trained.items():
+    made = trained_tokenizers(corpus())
+    made.update(sweep_tokenizers())
+    for n, t in made.items():
         p = os.path.join(tmp, n + ".json")
         t.save(p)
-        cases.append((n, lambda p=p: Tokenizer.from_file(p), [p]))
+        jobs.append((n, "json", [p], [p]))
     if a.only:
-        cases = [c for c in cases if c[0] == a.only]
-    failed = 0
-    num = 0
-    for name, make, args in cases:
-        num += 1
-        bad = compare(name, make(), a.tool, args, strings, a.seed + num)
-        if bad:
-            failed += 1
-            print("not ok %d - %s: %d of %d strings differ" % (num, name, len(bad), len(strings)))
-            for b in bad[:8]:
-                print("#   " + b)
-        else:
-            print("ok %d - %s: %d strings, ids and decodes identical" % (num, name, len(strings)))
-        sys.stdout.flush()
+        jobs = [j for j in jobs if j[0].startswith(a.only)]
+    work = [j + (tool, a.n, a.seed, a.long, a.sweep_stride, i + 1) for i, j in enumerate(jobs)]
+    ctx = multiprocessing.get_context("spawn")
+    failed = num = 0
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one core per worker
+    with ctx.Pool(max(1, a.jobs)) as pool:
+        for name, bad, n in pool.imap(run_case, work):
+            num += 1
+            if bad:
+                failed += 1
+                print("not ok %d - %s: %d of %d strings differ" % (num, name, len(bad), n))
+                for b in bad[:8]:
+                    print("#   " + b)
+            else:
+                what = "strings sweeping the code points" if name.startswith("sweep-") else "strings"
+                print("ok %d - %s: %d %s, ids and decodes identical" % (num, name, n, what))
+            sys.stdout.flush()
     for s in skipped:
         num += 1
         print("ok %d - %s # SKIP" % (num, s))

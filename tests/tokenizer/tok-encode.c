@@ -3,7 +3,8 @@
  * {"t": TEXT, "s": ADD_SPECIAL} and writes one line per input,
  * {"ids": [...], "dec": DECODE(ids), "decs": DECODE(ids, skip_special)}, or
  * {"error": MESSAGE}. Load with a tokenizer.json path, or --gpt2 VOCAB MERGES.
- * With --bench FILE it instead encodes FILE whole N times and prints timing.
+ * With --bench FILE N it instead encodes FILE whole N times and prints timing;
+ * --info prints vocabulary size, bos/eos ids and whether BOS is added.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -70,7 +71,8 @@ bench(struct tokenizer *t, const char *path, int reps)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fprintf(stdout, "{\"tokens\": %zu, \"bytes\": %zu, \"seconds\": %.6f}\n", total,
-            b.len * (size_t)reps, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+            b.len * (size_t)reps,
+            (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
     buf_release(&b);
     return 0;
 }
@@ -91,9 +93,19 @@ main(int argc, char **argv)
     else if (argc >= 2)
         t = tokenizer_load(argv[1], &err), argi = 2;
     else
-        usage_die("usage: tok-encode (TOKENIZER_JSON | --gpt2 VOCAB MERGES) [--bench FILE REPS]");
+        usage_die(
+            "usage: tok-encode (TOKENIZER_JSON | --gpt2 VOCAB MERGES) [--info | --bench FILE REPS]");
     if (!t)
         die("%s", err.msg);
+    if (argi < argc && !strcmp(argv[argi], "--info")) {
+        fprintf(stdout,
+                "{\"vocab_size\": %zu, \"bos\": %d, \"eos\": %d, \"adds_bos\": %s, "
+                "\"config_add_bos\": %d}\n",
+                tokenizer_vocab_size(t), tokenizer_bos_id(t), tokenizer_eos_id(t),
+                tokenizer_adds_bos(t) ? "true" : "false", tokenizer_config_add_bos(t));
+        tokenizer_free(t);
+        return 0;
+    }
     if (argi + 2 < argc + 1 && argi < argc && !strcmp(argv[argi], "--bench")) {
         long reps = argi + 2 < argc ? strtol(argv[argi + 2], NULL, 10) : 1;
 

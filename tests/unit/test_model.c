@@ -352,6 +352,29 @@ test_kv_cache(void)
     }
 }
 
+/* A cache made by another backend (another model) is refused, not misread. */
+static void
+check_foreign_cache(struct fix *fx)
+{
+    struct fix other;
+    struct ep_err err;
+    int32_t tok = 1;
+    struct fwd_seq q = { 0 };
+
+    if (fix_open(&other, "llama_gqa_f32", false) < 0) {
+        CHECK(!"fixture loads");
+        fix_close(&other);
+        return;
+    }
+    q.kv = backend_kv_new(other.be, 8, &err);
+    q.tokens = &tok;
+    q.n_tokens = 1;
+    CHECK(q.kv && backend_forward(fx->be, &q, 1, &err) == -1);
+    CHECK(strstr(err.msg, "belongs to another backend") != NULL);
+    backend_kv_free(other.be, q.kv);
+    fix_close(&other);
+}
+
 /* Requests the backend must refuse, leaving caches untouched. */
 static void
 test_bad_requests(void)
@@ -390,8 +413,28 @@ test_bad_requests(void)
         CHECK(backend_forward(fx.be, q, 1, &err) == 0);
     CHECK(backend_forward(fx.be, q, 1, &err) == -1 && strstr(err.msg, "positions"));
     CHECK(backend_kv_len(fx.be, kv) == 32);
+    CHECK(backend_kv_new(fx.be, 0, &err) == NULL && strstr(err.msg, "capacity 0"));
     backend_kv_free(fx.be, kv);
+    check_foreign_cache(&fx);
     fix_close(&fx);
+}
+
+/* backend_init_best() without a GPU build (or with cpu_only) is the CPU backend. */
+static void
+test_init_best(void)
+{
+    struct backend_opts o = BACKEND_OPTS_INIT;
+    struct ep_err err;
+    struct backend *be;
+
+    o.cpu_only = true;
+    o.n_threads = 1;
+    be = backend_init_best(&o, &err);
+    CHECK(be && be->ops == &backend_cpu_ops);
+    CHECK(be && strstr(be->device, "cpu (1 thread, OpenBLAS)"));
+    CHECK(be && backend_forward(be, NULL, 0, &err) == -1 && strstr(err.msg, "no model loaded"));
+    backend_free(be);
+    backend_free(NULL);
 }
 
 /* ----------------------------------------------------------------- broken checkpoints */
@@ -549,6 +592,7 @@ main(void)
     RUN(test_fixture_logits_naive);
     RUN(test_kv_cache);
     RUN(test_bad_requests);
+    RUN(test_init_best);
     RUN(test_broken_checkpoints);
     cleanup_tmpdir();
     return DONE();

@@ -89,6 +89,29 @@ test_alias_bomb_is_bounded(void)
     buf_release(&y);
 }
 
+static void
+test_deep_nesting_is_bounded(void)
+{
+    struct buf y = BUF_INIT;
+
+    for (int i = 0; i < 100000; i++)
+        buf_addch(&y, '[');
+    check_yaml(y.buf, NULL, "nested too deeply");
+    buf_reset(&y);
+    for (int i = 0; i < YAMLIN_MAX_DEPTH; i++)
+        buf_addch(&y, '[');
+    for (int i = 0; i < YAMLIN_MAX_DEPTH; i++)
+        buf_addch(&y, ']');
+    {
+        struct ep_err err = { "" };
+        json_t *v = yamlin_parse(y.buf, y.len, &err);
+
+        CHECK(v != NULL);
+        json_decref(v);
+    }
+    buf_release(&y);
+}
+
 int
 main(void)
 {
@@ -97,5 +120,6 @@ main(void)
     RUN(test_aliases_and_duplicates);
     RUN(test_errors_have_positions);
     RUN(test_alias_bomb_is_bounded);
+    RUN(test_deep_nesting_is_bounded);
     return DONE();
 }
