@@ -42,6 +42,7 @@ LIB_SRC = \
 	lib/diff.c \
 	lib/download.c \
 	lib/escape.c \
+	lib/evallog.c \
 	lib/eval/backend.c \
 	lib/eval/backend_cpu.c \
 	lib/eval/config.c \
@@ -71,6 +72,7 @@ LIB_SRC = \
 	lib/htmltable.c \
 	lib/http.c \
 	lib/hub.c \
+	lib/inflate.c \
 	lib/input.c \
 	lib/label.c \
 	lib/mdtable.c \
@@ -78,6 +80,7 @@ LIB_SRC = \
 	lib/msg.c \
 	lib/ndjson.c \
 	lib/num.c \
+	lib/pyjson.c \
 	lib/rec.c \
 	lib/repoid.c \
 	lib/sha.c \
@@ -86,12 +89,16 @@ LIB_SRC = \
 	lib/xalloc.c \
 	lib/yamledit.c \
 	lib/yamlin.c \
-	lib/yamlout.c
+	lib/yamlout.c \
+	lib/zipdir.c \
+	lib/zstdec.c
 
 FILTERS = \
+	aa-import \
 	eval-gpu \
 	hf-fetch \
 	leaderboard \
+	logs2json \
 	merge-index \
 	pr-open \
 	recs \
@@ -119,6 +126,7 @@ UNIT_TESTS = \
 	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
+	tests/unit/test_pyjson \
 	tests/unit/test_safetensors \
 	tests/unit/test_sha \
 	tests/unit/test_tokenizer \
@@ -127,13 +135,14 @@ UNIT_TESTS = \
 	tests/unit/test_yamlin \
 	tests/unit/test_yamlout
 
+# lib/benchmarks.tsv and lib/metrics.tsv are compiled in as generated C tables.
+BENCH_DATA = $(O)/lib/bench_data.c
 # Test programs (not filters) that the shell tests drive.
 TEST_TOOLS = \
 	tests/lmeval/pyrandom-dump \
-	tests/tokenizer/tok-encode
+	tests/tokenizer/tok-encode \
+	tests/unit/ziptool
 
-# lib/benchmarks.tsv and lib/metrics.tsv are compiled in as generated C tables.
-BENCH_DATA = $(O)/lib/bench_data.c
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o) $(BENCH_DATA:.c=.o)
 LIBA    = $(O)/lib/libevalpipe.a
 BINS    = $(FILTERS:%=$(BIN)/%)
@@ -144,6 +153,7 @@ TOOLS   = $(TEST_TOOLS:%=$(O)/%)
 LIBS_common = -ljansson -lm
 LIBS_hf-fetch = -lcurl -lyaml
 LIBS_pr-open = -lcurl
+LIBS_aa-import = -lcurl
 LIBS_eval-gpu = $(EVAL_LIBS)
 LIBS_leaderboard =
 LIBS_yaml-emit = -lyaml

@@ -210,6 +210,23 @@ http_req_new(const char *url, http_done_fn done, void *ctx)
     return r;
 }
 
+int
+http_req_add_header(struct http_req *r, const char *name, const char *value)
+{
+    char *origin;
+
+    if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n") || !*name)
+        return error("bad request header name or value for '%s'", name);
+    origin = origin_of(r->url);
+    if (!origin)
+        return error("cannot add header '%s': no host in the request URL", name);
+    ALLOC_GROW(r->xhdrs, r->nr_xhdrs + 1, r->alloc_xhdrs);
+    r->xhdrs[r->nr_xhdrs].line = xstrfmt("%s: %s", name, value);
+    r->xhdrs[r->nr_xhdrs].origin = origin;
+    r->nr_xhdrs++;
+    return 0;
+}
+
 static void
 clear_headers(struct http_req *r)
 {
@@ -227,6 +244,12 @@ http_req_free(struct http_req *r)
         return;
     clear_headers(r);
     free(r->hdrs);
+    for (size_t i = 0; i < r->nr_xhdrs; i++) {
+        memset(r->xhdrs[i].line, 0, strlen(r->xhdrs[i].line));
+        free(r->xhdrs[i].line);
+        free(r->xhdrs[i].origin);
+    }
+    free(r->xhdrs);
     free(r->url);
     free(r->final_url);
     buf_release(&r->body);
@@ -360,6 +383,14 @@ set_request_headers(struct http_client *c, struct http_req *r, CURL *e)
         h = curl_slist_append(h, line);
     }
     h = curl_slist_append(h, "Expect:");
+    if (r->nr_xhdrs) {
+        char *o = origin_of(r->url);
+
+        for (size_t i = 0; o && i < r->nr_xhdrs; i++)
+            if (!strcmp(o, r->xhdrs[i].origin))
+                h = curl_slist_append(h, r->xhdrs[i].line);
+        free(o);
+    }
     if (r->auth && c->token && trusted_url(c, r->url)) {
         struct buf auth = BUF_INIT;
 
@@ -440,6 +471,9 @@ finish_easy(struct http_client *c, struct http_req *r)
 {
     curl_multi_remove_handle(c->multi, r->easy);
     curl_easy_cleanup(r->easy);
+    /* the list holds copies of the token and key headers: wipe them first */
+    for (struct curl_slist *l = r->slist; l; l = l->next)
+        memset(l->data, 0, strlen(l->data));
     curl_slist_free_all(r->slist);
     r->easy = NULL;
     r->slist = NULL;

@@ -29,6 +29,12 @@ struct http_header {
     char *value; /* trimmed */
 };
 
+/* A request header added with http_req_add_header() (private to lib/http). */
+struct http_xhdr {
+    char *line;   /* "Name: value" */
+    char *origin; /* the only origin it is sent to */
+};
+
 struct http_req {
     /* -- set by the caller (http_req_new() gives defaults) */
     char *url;
@@ -53,6 +59,8 @@ struct http_req {
     char error[256];         /* transport error text ("" if none) */
 
     /* -- private */
+    struct http_xhdr *xhdrs; /* http_req_add_header() */
+    size_t nr_xhdrs, alloc_xhdrs;
     struct http_client *client;
     void *easy;
     void *slist;
@@ -96,6 +104,17 @@ void http_trust_host(struct http_client *c, const char *host_url);
 /* A new GET request for url (copied). */
 struct http_req *http_req_new(const char *url, http_done_fn done, void *ctx);
 void http_req_free(struct http_req *req);
+
+/*
+ * Send the header "name: value" with req (e.g. an API key: "x-api-key"), but
+ * only to the origin (scheme, host and port) of req->url at the time of the
+ * call: a redirect to another host does not carry it, just as the Hub token
+ * never leaves HF_ENDPOINT. Both strings are copied; the copy is wiped when
+ * the request is freed, and no message or verbose line ever shows a value.
+ * Returns 0, or -1 (error()) for a name or value with CR/LF or a URL without
+ * a host. Call before http_submit().
+ */
+int http_req_add_header(struct http_req *req, const char *name, const char *value);
 
 /* Queue a request; it starts when a slot is free. The client owns it until its callback. */
 void http_submit(struct http_client *c, struct http_req *req);

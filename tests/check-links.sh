@@ -11,7 +11,7 @@ merge-index	^(curl_|cmark_|cublas|cuda)
 yaml-emit	^(curl_|cmark_|cublas|cuda)
 pr-open	^(cmark_|cublas|cuda)
 aa-import	^(cmark_|cublas|cuda|yaml_)
-logs2json	^(curl_|cmark_|cublas|cuda)
+logs2json	^(curl_|cmark_|cublas|cuda|yaml_)
 leaderboard	^(curl_|cmark_|cublas|cuda)
 eval-gpu	^(curl_|cmark_|yaml_)
 '

@@ -8,7 +8,7 @@
 # UPDATE=1 rewrites out.ndjson/err/status from what the filter does now.
 LC_ALL=C
 export LC_ALL
-unset HF_TOKEN HUGGING_FACE_HUB_TOKEN HF_ENDPOINT
+unset HF_TOKEN HUGGING_FACE_HUB_TOKEN HF_ENDPOINT AA_API_KEY
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${EP_BIN:=$top/bin}"
 TESTDATA=$top/tests/data

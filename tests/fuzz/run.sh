@@ -16,6 +16,8 @@ for t in "$@"; do
 	case $t in
 	fuzz_card | fuzz_tables* | fuzz_yamledit) extra=$(find "$top/tests" "$top/examples" -name '*.md' -size -64k 2>/dev/null | head -200) ;;
 	fuzz_ndjson) extra=$(find "$top/tests/golden" -name '*.ndjson' -size -64k 2>/dev/null | head -200) ;;
+	fuzz_zipdir) extra=$(find "$top/tests/logs" -name '*.eval' -size -64k 2>/dev/null | head -50) ;;
+	fuzz_pyjson | fuzz_evallog) extra=$(find "$top/tests/logs" -name '*.json' -size -64k 2>/dev/null | head -100) ;;
 	fuzz_safetensors) extra=$(find "$top/tests/eval/fixtures" -name '*.safetensors' 2>/dev/null) ;;
 	fuzz_config) extra=$(find "$top/tests/eval/fixtures" -name 'config.json' 2>/dev/null) ;;
 	*) extra= ;;

@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hub_api  # noqa: E402
 import hub_store  # noqa: E402
 import hub_viewer  # noqa: E402,F401  (registers the viewer routes)
+import hub_aa  # noqa: E402,F401  (registers the Artificial Analysis routes)
 from hub_api import Request, Response, json_response  # noqa: E402
 
 HUB_HOST = "127.0.0.1"
@@ -531,6 +532,10 @@ def parse_args(argv):
                    help="create_pr commits also need parentCommit == branch head")
     p.add_argument("--cdn-reject-auth", action="store_true",
                    help="cdn answers 400 to requests that carry an Authorization header")
+    p.add_argument("--aa-catalogue", help="reply of the Artificial Analysis /api/v2/data/llms/models "
+                   "look-alike (default tests/hub/aa/llms.json)")
+    p.add_argument("--aa-key", action="append", help="an accepted x-api-key (repeatable; default "
+                   "aa_test_key)")
     p.add_argument("--verbose", action="store_true", help="access log on stderr")
     return p.parse_args(argv)
 
