@@ -148,8 +148,8 @@ struct tok_vocab {
         int32_t id;
     } * ent;
     size_t nent, aent;
-    int32_t *tok;   /* id -> entry (the last string given that id), -1 none */
-    size_t ntok;    /* max id + 1 */
+    int32_t *tok;        /* id -> entry (the last string given that id), -1 none */
+    size_t ntok;         /* max id + 1 */
     int32_t (*slots)[2]; /* hash index: (entry or -1, high hash bits) */
     size_t nslots;
 };
@@ -168,7 +168,7 @@ struct tok_bpe {
         uint64_t key; /* (a << 32 | b), UINT64_MAX = empty slot */
         uint32_t rank;
         int32_t new_id;
-    } *merges; /* open addressing: key and value share a cache line */
+    } * merges; /* open addressing: key and value share a cache line */
     size_t merge_slots, merge_count;
     char *unk_token, *prefix, *suffix;
     bool fuse_unk, byte_fallback, ignore_merges;

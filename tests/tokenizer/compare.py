@@ -420,8 +420,9 @@ def main():
                 for b in bad[:8]:
                     print("#   " + b)
             else:
-                what = "strings sweeping the code points" if name.startswith("sweep-") else "strings"
-                print("ok %d - %s: %d %s, ids and decodes identical" % (num, name, n, what))
+                what = ("strings sweeping the code points, ids identical" if name.startswith("sweep-")
+                        else "strings, ids and decodes identical")
+                print("ok %d - %s: %d %s" % (num, name, n, what))
             sys.stdout.flush()
     for s in skipped:
         num += 1
