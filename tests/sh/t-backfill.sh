@@ -24,6 +24,19 @@ test_expect_success 'dry run: a pull request shown per repo, the missing repo in
 	test $(hub_log_count "." POST) -eq 0
 '
 
+# The expected README was checked value by value against the card's table: the
+# Acme-7B column (not the bold best of another model), shots from the labels, no Params row.
+test_expect_success 'hf-fetch | tables2json | merge-index | yaml-emit gives the expected README' '
+	hf-fetch card acme/acme-7b | tables2json | merge-index | yaml-emit >files &&
+	python3 -c "
+import json, sys
+f = [r for r in map(json.loads, open(\"files\")) if r[\"kind\"] == \"file\"]
+assert len(f) == 1 and f[0][\"path\"] == \"README.md\"
+sys.stdout.write(f[0][\"content\"])
+" >README.md &&
+	test_cmp "$TOP/tests/data/pipeline/acme-7b.README.expected" README.md
+'
+
 test_expect_success 'PUBLISH=1 opens one pull request per repo' '
 	backfill PUBLISH=1 >log 2>&1 &&
 	test_json out/summary.json "recs[0][\"pr_opened\"] == 2" &&
