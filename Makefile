@@ -325,7 +325,7 @@ DEB_OPTIONAL = chromium
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev python3 python3-venv curl \
 	$(DEB_OPTIONAL)
-PIP_PKGS = huggingface_hub tokenizers playwright
+PIP_PKGS = huggingface_hub tokenizers playwright zstandard zipfile-zstd
 # The oracle of eval-gpu (make check-lmeval); make check runs without it.
 LMEVAL_PIP = lm-eval[hf]==0.4.13
 
@@ -344,7 +344,7 @@ deps:
 		fi; \
 	fi
 	@if [ ! -x $(PYTHON) ]; then python3 -m venv $(VENV) || exit 1; fi
-	@if ! $(PYTHON) -c 'import huggingface_hub, tokenizers, playwright.sync_api' 2>/dev/null; then \
+	@if ! $(PYTHON) -c 'import huggingface_hub, tokenizers, playwright.sync_api, zstandard, zipfile_zstd' 2>/dev/null; then \
 		echo "deps: pip install $(PIP_PKGS)"; \
 		$(PYTHON) -m pip install -q $(PIP_PKGS) || \
 		echo "deps: warning: could not install $(PIP_PKGS); the tests that need them will skip"; \

@@ -442,8 +442,10 @@ close_candidates(const struct ctx *x, const char *creator, const char *model, st
 
     for (size_t i = 0; i < n; i++) {
         const json_t *m = json_array_get(x->data, i);
-        size_t d = distance(model, rec_str(m, "slug")), dn = distance(model, rec_str(m, "name"));
+        size_t d = distance(model, rec_str(m, "slug")), dn = distance(model, rec_str(m, "name")), k;
 
+        if (!rec_str(m, "slug") || !str_at(m, "model_creator", "slug"))
+            continue;
         if (dn < d)
             d = dn;
         if (contains(rec_str(m, "slug"), model) || contains(rec_str(m, "name"), model))
@@ -453,9 +455,12 @@ close_candidates(const struct ctx *x, const char *creator, const char *model, st
             d += 2;
         if (d > limit)
             continue;
-        size_t k = nbest < MAX_CANDIDATES ? nbest++ : MAX_CANDIDATES - 1;
-        if (k == MAX_CANDIDATES - 1 && nbest == MAX_CANDIDATES && dist[k] <= d)
+        if (nbest < MAX_CANDIDATES)
+            k = nbest++;
+        else if (dist[MAX_CANDIDATES - 1] <= d)
             continue;
+        else
+            k = MAX_CANDIDATES - 1;
         for (; k > 0 && dist[k - 1] > d; k--) {
             best[k] = best[k - 1];
             dist[k] = dist[k - 1];

@@ -92,8 +92,10 @@ def group_inflate():
 
 
 def group_zstd():
+    global count
     if zstandard is None:
-        print(f"ok {count + 1} - zstd # SKIP zstandard not installed")
+        count += 1
+        print(f"ok {count} - zstd # SKIP zstandard not installed")
         return
     bad = []
     for i in range(N):
