@@ -22,6 +22,7 @@
 
 #include "lib/bench.h"
 #include "lib/buf.h"
+#include "lib/cli.h"
 #include "lib/http.h"
 #include "lib/input.h"
 #include "lib/msg.h"
@@ -155,19 +156,9 @@ parse_args(struct opts *o, int argc, char **argv)
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hVvqm:a", longopts, NULL)) != -1) {
+        if (cli_common(c, usage_text))
+            continue;
         switch (c) {
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'V':
-            printf("aa-import (evalpipe) %s\n", EVALPIPE_VERSION);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'v':
-            msg_set_verbosity(msg_verbosity() + 1);
-            break;
-        case 'q':
-            msg_set_verbosity(-1);
-            break;
         case 'm':
             ALLOC_GROW(o->models, o->nmodels + 1, o->alloc_models);
             o->models[o->nmodels++] = optarg;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "lib/buf.h"
+#include "lib/cli.h"
 #include "lib/eval/lm.h"
 #include "lib/eval/prompt.h"
 #include "lib/eval/scorer.h"
@@ -555,16 +556,6 @@ static const struct option longopts[] = {
     { NULL, 0, NULL, 0 },
 };
 
-static long
-num_arg(const char *name, const char *s, long min, long max)
-{
-    long v;
-
-    if (parse_long(s, min, max, &v) < 0)
-        usage_error(usage_text, "invalid %s '%s' (expected %ld..%ld)", name, s, min, max);
-    return v;
-}
-
 static void
 parse_args(struct opts *o, int argc, char **argv)
 {
@@ -572,19 +563,9 @@ parse_args(struct opts *o, int argc, char **argv)
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hVvqm:t:n:", longopts, NULL)) != -1) {
+        if (cli_common(c, usage_text))
+            continue;
         switch (c) {
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'V':
-            printf("eval-gpu (evalpipe) %s\n", EVALPIPE_VERSION);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'v':
-            msg_set_verbosity(msg_verbosity() + 1);
-            break;
-        case 'q':
-            msg_set_verbosity(-1);
-            break;
         case 'm':
             o->model = optarg;
             break;
@@ -594,16 +575,16 @@ parse_args(struct opts *o, int argc, char **argv)
             o->task = optarg;
             break;
         case 'n':
-            o->num_fewshot = num_arg("--num-fewshot", optarg, 0, 1000);
+            o->num_fewshot = cli_num(usage_text, "--num-fewshot", optarg, 0, 1000);
             break;
         case OPT_LIMIT:
-            o->limit = num_arg("--limit", optarg, 0, 1L << 40);
+            o->limit = cli_num(usage_text, "--limit", optarg, 0, 1L << 40);
             break;
         case OPT_BATCH:
-            o->batch = num_arg("--batch-size", optarg, 1, 4096);
+            o->batch = cli_num(usage_text, "--batch-size", optarg, 1, 4096);
             break;
         case OPT_SEED:
-            o->seed = num_arg("--seed", optarg, 0, 1L << 62);
+            o->seed = cli_num(usage_text, "--seed", optarg, 0, 1L << 62);
             break;
         case OPT_DTYPE:
             o->dtype = optarg;
@@ -614,10 +595,10 @@ parse_args(struct opts *o, int argc, char **argv)
             o->bos = !strcmp(optarg, "auto") ? LM_BOS_AUTO : LM_BOS_NONE;
             break;
         case OPT_MAXLEN:
-            o->max_length = num_arg("--max-length", optarg, 2, 1L << 24);
+            o->max_length = cli_num(usage_text, "--max-length", optarg, 2, 1L << 24);
             break;
         case OPT_THREADS:
-            o->threads = num_arg("--threads", optarg, 0, 1024);
+            o->threads = cli_num(usage_text, "--threads", optarg, 0, 1024);
             break;
         case OPT_SPLIT:
             o->split = optarg;

@@ -937,16 +937,6 @@ static const struct option longopts[] = {
     { NULL, 0, NULL, 0 },
 };
 
-static long
-num_arg(const char *name, const char *s, long min, long max)
-{
-    long v;
-
-    if (parse_long(s, min, max, &v) < 0)
-        usage_error(usage_text, "invalid %s '%s' (expected %ld..%ld)", name, s, min, max);
-    return v;
-}
-
 static void
 parse_command(struct opts *o, const char *name)
 {
@@ -972,7 +962,7 @@ parse_args(struct opts *o, int argc, char **argv)
             continue;
         switch (c) {
         case 'j':
-            o->jobs = (int)num_arg("--jobs", optarg, 1, 256);
+            o->jobs = (int)cli_num(usage_text, "--jobs", optarg, 1, 256);
             break;
         case 't':
             if (hub_parse_type(optarg, &o->type) < 0)
@@ -982,7 +972,7 @@ parse_args(struct opts *o, int argc, char **argv)
             o->rev = optarg;
             break;
         case OPT_RETRIES:
-            o->retries = (int)num_arg("--retries", optarg, 0, 20);
+            o->retries = (int)cli_num(usage_text, "--retries", optarg, 0, 20);
             break;
         case OPT_AUTHOR:
             o->author = optarg;
@@ -998,10 +988,10 @@ parse_args(struct opts *o, int argc, char **argv)
             o->sort = optarg;
             break;
         case OPT_LIMIT:
-            o->limit = num_arg("--limit", optarg, 0, 1L << 40);
+            o->limit = cli_num(usage_text, "--limit", optarg, 0, 1L << 40);
             break;
         case OPT_OFFSET:
-            o->offset = num_arg("--offset", optarg, 0, 1L << 40);
+            o->offset = cli_num(usage_text, "--offset", optarg, 0, 1L << 40);
             break;
         case OPT_CONFIG:
             o->config = optarg;

@@ -21,6 +21,7 @@
 
 #include "lib/bench.h"
 #include "lib/buf.h"
+#include "lib/cli.h"
 #include "lib/evallog.h"
 #include "lib/msg.h"
 #include "lib/ndjson.h"
@@ -84,19 +85,9 @@ parse_args(struct opts *o, int argc, char **argv)
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hVvqf:r:m:a", longopts, NULL)) != -1) {
+        if (cli_common(c, usage_text))
+            continue;
         switch (c) {
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'V':
-            printf("logs2json (evalpipe) %s\n", EVALPIPE_VERSION);
-            exit(fflush(stdout) == 0 ? RC_OK : RC_FATAL);
-        case 'v':
-            msg_set_verbosity(msg_verbosity() + 1);
-            break;
-        case 'q':
-            msg_set_verbosity(-1);
-            break;
         case 'f':
             if (!strcmp(optarg, "lighteval"))
                 o->log.format = EVALLOG_LIGHTEVAL;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "lib/msg.h"
+#include "lib/num.h"
 
 bool
 cli_common(int c, const char *usage)
@@ -35,4 +36,14 @@ cli_bad_option(const char *usage, char **argv)
     if (optopt && optopt != '?' && optopt < 256)
         usage_error(usage, "option '-%c' is unknown or needs a value", optopt);
     usage_error(usage, "unknown option '%s' (or it needs a value)", argv[optind - 1]);
+}
+
+long
+cli_num(const char *usage, const char *name, const char *s, long min, long max)
+{
+    long v;
+
+    if (parse_long(s, min, max, &v) < 0)
+        usage_error(usage, "invalid %s '%s' (expected %ld..%ld)", name, s, min, max);
+    return v;
 }

@@ -20,6 +20,9 @@
 /* Handle c if it is a shared option (help and version exit); false otherwise. */
 bool cli_common(int c, const char *usage);
 
+/* A number option's value, range-checked; a bad one is a usage error (status 2). */
+long cli_num(const char *usage, const char *name, const char *s, long min, long max);
+
 /* Usage, then "PROG: unknown option 'X'" (or "option 'X' needs a value"); exits 2. */
 void cli_bad_option(const char *usage, char **argv) __attribute__((noreturn));
 
