@@ -102,7 +102,6 @@ UNIT_TESTS = \
 	tests/unit/test_frontmatter \
 	tests/unit/test_model \
 	tests/unit/test_modelindex \
-	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_safetensors \
