@@ -123,7 +123,6 @@ UNIT_TESTS = \
 	tests/unit/test_mdtable \
 	tests/unit/test_model \
 	tests/unit/test_modelindex \
-	tests/unit/test_safetensors \
 	tests/unit/test_ndjson \
 	tests/unit/test_num \
 	tests/unit/test_pyjson \
