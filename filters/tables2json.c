@@ -23,7 +23,6 @@
 #include "lib/mdtable.h"
 #include "lib/msg.h"
 #include "lib/ndjson.h"
-#include "lib/num.h"
 #include "lib/rec.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
@@ -85,16 +84,6 @@ struct card {
 
 /* ---------------------------------------------------------------- options */
 
-static size_t
-parse_index(const char *arg, const char *name)
-{
-    long v;
-
-    if (parse_long(arg, 1, 1000000, &v) < 0)
-        usage_error(usage_text, "%s: '%s' is not a number from 1 to 1000000", name, arg);
-    return (size_t)v;
-}
-
 static void
 parse_args(struct opts *o, int argc, char **argv)
 {
@@ -126,13 +115,13 @@ parse_args(struct opts *o, int argc, char **argv)
             o->inspect = true;
             break;
         case OPT_TABLE:
-            o->table = parse_index(optarg, "--table");
+            o->table = (size_t)cli_num(usage_text, "--table", optarg, 1, 1000000);
             break;
         case OPT_COL:
-            o->model_col = parse_index(optarg, "--model-column");
+            o->model_col = (size_t)cli_num(usage_text, "--model-column", optarg, 1, 1000000);
             break;
         case OPT_ROW:
-            o->model_row = parse_index(optarg, "--model-row");
+            o->model_row = (size_t)cli_num(usage_text, "--model-row", optarg, 1, 1000000);
             break;
         case OPT_NAME:
             o->model_name = optarg;
